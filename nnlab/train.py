@@ -1,0 +1,155 @@
+"""Training loop: minibatch SGD for some epochs, with a per-epoch history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._checks import as_float_array, as_rng, check_labels, check_positive, shape_str
+from .data import minibatches, n_batches
+from .losses import PENALTIES, accuracy, get_loss
+from .optim import SGD
+
+CLASSIFICATION_LOSSES = ("softmax_cross_entropy", "cross_entropy", "hinge", "binary_cross_entropy")
+
+
+class TrainingDiverged(FloatingPointError):
+    """The loss became NaN or infinite during training."""
+
+
+@dataclass
+class History:
+    """Per-epoch records of a ``fit``.
+
+    loss, acc: on the whole training set in evaluation mode after each epoch
+    (no dropout; the data loss without the penalty). val_loss, val_acc: the
+    same on the validation set (empty if none was given). step_loss: the cost
+    of every minibatch as it was trained on (with dropout and penalty).
+    acc lists are empty for regression losses.
+    """
+
+    loss: list = field(default_factory=list)
+    acc: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    val_acc: list = field(default_factory=list)
+    step_loss: list = field(default_factory=list)
+
+    @property
+    def epochs(self) -> int:
+        return len(self.loss)
+
+    def as_dict(self) -> dict:
+        return {k: list(v) for k, v in self.__dict__.items()}
+
+
+def _is_classification(loss) -> bool:
+    return getattr(loss, "__name__", "") in CLASSIFICATION_LOSSES
+
+
+def _check_targets(net, T, name, loss):
+    N, K = None, net.sizes[-1]
+    T = np.asarray(T)
+    if getattr(loss, "__name__", "") in ("softmax_cross_entropy", "hinge"):
+        return T
+    if getattr(loss, "__name__", "") == "binary_cross_entropy" and T.ndim == 1 and K == 1:
+        return T.reshape(-1, 1).astype(np.float64)
+    return T
+
+
+def evaluate(net, X, T, loss="softmax_cross_entropy"):
+    """Cost and accuracy of ``net`` on (X, T) in evaluation mode (no dropout).
+
+    Returns ``(C, acc)``; acc is None for regression losses.
+    """
+    loss = get_loss(loss)
+    T = _check_targets(net, T, "T", loss)
+    Y = net.forward(X, train=False)
+    C, _ = loss(Y, T)
+    if not _is_classification(loss):
+        return C, None
+    if Y.shape[1] == 1:
+        pred = net.predict(X)
+        return C, float(np.mean(pred == np.asarray(T).reshape(-1)))
+    return C, accuracy(Y, T)
+
+
+def fit(net, X, T, *, epochs: int, batch_size: int, optimizer=None, loss="softmax_cross_entropy",
+        penalty: str | None = None, lam: float = 0.0, seed=0, X_val=None, T_val=None,
+        progress: bool = False, callback=None) -> History:
+    """Train ``net`` with minibatch SGD; returns a ``History``.
+
+    X: (N, n_0) inputs; T: labels (N,) / one-hot (N, K) or targets (N, K).
+    epochs, batch_size: positive integers (batch_size 1 is SGD, N is full batch).
+    optimizer: an ``SGD`` (default ``SGD(eta=0.1)``). loss: a name from
+    ``nnlab.losses.LOSSES`` or a function ``loss(Y, T) -> (C, dY)``.
+    penalty: ``"l2"`` or ``"l1"`` with strength ``lam``. seed: int or Generator
+    for the shuffling. progress: show a tqdm bar. callback(epoch, net, history)
+    is called after each epoch.
+
+    Raises ``TrainingDiverged`` naming the epoch and step when the cost
+    becomes NaN or infinite.
+    """
+    check_positive(epochs, "epochs", integer=True)
+    check_positive(batch_size, "batch_size", integer=True)
+    optimizer = optimizer if optimizer is not None else SGD(eta=0.1)
+    loss = get_loss(loss)
+    X = as_float_array(X, "X", ndim=2, hint=" (N examples, n_0 features)")
+    T = _check_targets(net, T, "T", loss)
+    if len(T) != len(X):
+        raise ValueError(f"X has {len(X)} examples but T has {len(T)}: they must match row for row")
+    if X.shape[1] != net.sizes[0]:
+        raise ValueError(f"{net!r} expects {net.sizes[0]} input features, got X of shape {shape_str(X.shape)}")
+    if getattr(loss, "__name__", "") in ("softmax_cross_entropy", "hinge"):
+        T = check_labels(T, "T (labels)", len(X), net.sizes[-1])
+    has_val = X_val is not None
+    if has_val:
+        if T_val is None:
+            raise ValueError("X_val given without T_val")
+        T_val = _check_targets(net, T_val, "T_val", loss)
+    if penalty is not None and penalty not in PENALTIES:
+        raise ValueError(f"unknown penalty {penalty!r}; choose 'l2', 'l1' or None")
+    rng = as_rng(seed, "seed")
+    hist = History()
+    epoch_iter = range(1, epochs + 1)
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+        bar = tqdm(epoch_iter, desc="epochs", unit="epoch")
+        epoch_iter = bar
+    steps_per_epoch = n_batches(len(X), batch_size)
+    for epoch in epoch_iter:
+        for step, (Xb, Tb) in enumerate(minibatches(X, T, batch_size, rng), start=1):
+            with np.errstate(over="ignore", invalid="ignore"):
+                Y = net.forward(Xb, train=True)
+                C, dY = loss(Y, Tb) if np.all(np.isfinite(Y)) else (np.inf, None)
+                if penalty is not None and np.isfinite(C):
+                    P, pgrads = PENALTIES[penalty](net.params, lam)
+                    C += P
+                if not np.isfinite(C):
+                    raise TrainingDiverged(
+                        f"training diverged at epoch {epoch}, step {step} of {steps_per_epoch}: the cost is "
+                        f"{C}. The learning rate (eta={getattr(optimizer, 'eta', '?')}) is probably too "
+                        "large: try a smaller one (e.g. divide it by 10)."
+                    )
+                grads = net.backward(dY)
+                if penalty is not None:
+                    for k, g in pgrads.items():
+                        grads[k] = grads[k] + g
+                optimizer.step(net.params, grads)
+            hist.step_loss.append(float(C))
+        with np.errstate(over="ignore", invalid="ignore"):
+            c, a = evaluate(net, X, T, loss)
+            hist.loss.append(c)
+            if a is not None:
+                hist.acc.append(a)
+            if has_val:
+                c, a = evaluate(net, X_val, T_val, loss)
+                hist.val_loss.append(c)
+                if a is not None:
+                    hist.val_acc.append(a)
+        if bar is not None:
+            bar.set_postfix(loss=f"{hist.loss[-1]:.4f}")
+        if callback is not None:
+            callback(epoch, net, hist)
+    return hist
