@@ -1,0 +1,63 @@
+# nnlab course: `make lab` to learn, `make test` to check everything.
+# Each target sets up .venv first (Python 3.10-3.13), reusing it when it is current.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# JupyterLab refuses to run as root without this flag (CI runs as root).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+NBVAL_ARGS := --nbval --nbval-current-env --nbval-sanitize-with=tests/nbval_sanitize.cfg
+
+.PHONY: help lab test test-fast bench clean venv dev
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make lab        set up .venv and open the course in JupyterLab"
+	@echo "make test       set up .venv with the test tools and run every check"
+	@echo "make bench      run the benchmarks, writing benchmarks/results.json and README.md"
+	@echo "make exercises  generate the student homework (exercises/) from solutions/"
+	@echo "make grade SUBMISSIONS=dir [OUT=grades]  autograde a folder of submissions"
+	@echo "make site       build the static course site (_build/html)"
+	@echo "make clean      remove .venv and build outputs"
+
+$(VENV)/.python-ok:
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; ok = (3, 10) <= v <= (3, 13); \
+	  print("Using Python %d.%d" % v) if ok else sys.exit("nnlab needs Python 3.10 to 3.13; %s is %d.%d. Run: make PYTHON=python3.11 ..." % (sys.executable, *v))'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	@touch $@
+
+# The course itself (what students need).
+$(VENV)/.course: $(VENV)/.python-ok pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+# Test and instructor tools on top.
+$(VENV)/.dev: $(VENV)/.course pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[test,instructor]"
+	@touch $@
+
+venv: $(VENV)/.course
+dev: $(VENV)/.dev
+
+lab: $(VENV)/.course
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" notebooks
+
+# pytest exits 5 when it collects no test: that is a failure here, with a clear message.
+test: $(VENV)/.dev
+	@$(BIN)/python -m pytest tests notebooks $(NBVAL_ARGS) $(PYTEST_ARGS); rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests -- something is wrong with the test paths"; exit 1; fi; \
+	  exit $$rc
+
+# Unit tests only (no notebooks, no browser): a quick loop while editing nnlab.
+test-fast: $(VENV)/.dev
+	$(BIN)/python -m pytest tests -m "not browser and not slow" $(PYTEST_ARGS)
+
+bench: $(VENV)/.dev
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) _build build *.egg-info
+
+# Homework, site and other targets live in mk/*.mk.
+-include mk/*.mk
