@@ -50,8 +50,11 @@ def mae(Y, T):
 def log_softmax(Z):
     """Stable log-softmax by row. Z: (N, K) -> (N, K)."""
     Z = np.asarray(Z, dtype=np.float64)
-    S = Z - Z.max(axis=-1, keepdims=True)
-    return S - np.log(np.exp(S).sum(axis=-1, keepdims=True))
+    top = Z.argmax(axis=-1)[..., None]
+    S = Z - np.take_along_axis(Z, top, axis=-1)
+    E = np.exp(S)
+    np.put_along_axis(E, top, 0.0, axis=-1)   # log Σ e^S = log(1 + Σ_others): log1p keeps tiny sums exact
+    return S - np.log1p(E.sum(axis=-1, keepdims=True))
 
 
 def softmax_cross_entropy(Z, T):
