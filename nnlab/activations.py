@@ -181,20 +181,24 @@ class Activation:
     f_prime: Callable = field(repr=False)
     params: tuple = ()
 
+    def __post_init__(self):
+        object.__setattr__(self, "_kw", dict(self.params))
+
     def __call__(self, Z):
-        return self.f(Z, **dict(self.params))
+        return self.f(Z, **self._kw)
 
     def prime(self, Z):
-        return self.f_prime(Z, **dict(self.params))
+        return self.f_prime(Z, **self._kw)
 
     def backward(self, dA, Z, A):
-        if self.name == "softmax":
-            return softmax_backward(dA, A)
-        if self.name == "identity":
+        name = self.name
+        if name == "relu":
+            return dA * (Z > 0)                  # σ'(z) ⊙ dA without building σ'(z) as floats
+        if name == "identity":
             return dA
-        if self.name == "relu":
-            return dA * (Z > 0)
-        return self.f_prime(Z, **dict(self.params)) * dA
+        if name == "softmax":
+            return softmax_backward(dA, A)
+        return self.f_prime(Z, **self._kw) * dA
 
 
 def _softmax_prime_error(Z):

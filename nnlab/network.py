@@ -63,6 +63,7 @@ class MLP:
         for l in range(1, self.L + 1):
             W, b = init_weights(self.sizes[l - 1], self.sizes[l], self.rng, init)
             self.params[f"W{l}"], self.params[f"b{l}"] = W, b
+        self._names = [(f"W{l}", f"b{l}") for l in range(1, self.L + 1)]
         self.grads: dict[str, np.ndarray] = {}
         self.Z: list = []
         self.A: list = []
@@ -95,17 +96,20 @@ class MLP:
                 f"{self!r} expects inputs with {self.sizes[0]} features (W1 has shape "
                 f"{shape_str(self.params['W1'].shape)}), got X of shape {shape_str(X.shape)}"
             )
-        dropout = train and self.keep_prob < 1.0
         if masks is not None and len(masks) != self.L - 1:
             raise ValueError(f"masks must hold one array per hidden layer ({self.L - 1}), got {len(masks)}")
+        return self._forward(X, train, masks)
+
+    def _forward(self, X, train=False, masks=None):
+        """forward without input checks (fit validates the whole data set once)."""
+        dropout = train and self.keep_prob < 1.0
         self.Z, self.A, self.masks = [None], [X], [None]
-        A = X
-        for l in range(1, self.L + 1):
-            W, b = self.params[f"W{l}"], self.params[f"b{l}"]
-            Z = A @ W.T + b                      # z^l = W^l a^{l-1} + b^l
-            A = self.act(l)(Z)                   # a^l = σ(z^l)
+        A, L, params = X, self.L, self.params
+        for l, (kW, kb) in enumerate(self._names, start=1):
+            Z = A @ params[kW].T + params[kb]    # z^l = W^l a^{l-1} + b^l
+            A = (self.output if l == L else self.hidden)(Z)   # a^l = σ(z^l)
             mask = None
-            if dropout and l < self.L:
+            if dropout and l < L:
                 mask = dropout_mask(A.shape, self.keep_prob, self.rng) if masks is None else masks[l - 1]
                 A = A * mask
             self.Z.append(Z)
@@ -132,15 +136,21 @@ class MLP:
                 f"dC_dA must have the shape of the network output {shape_str(self.A[L].shape)}, "
                 f"got {shape_str(dC_dA.shape)}"
             )
+        return self._backward(dC_dA)
+
+    def _backward(self, dC_dA):
+        """backward without checks."""
+        L = self.L
         grads = {}
         Delta = self.output.backward(dC_dA, self.Z[L], self.A[L])       # δ^L
         self.Delta = [None] * (L + 1)
         for l in range(L, 0, -1):
+            kW, kb = self._names[l - 1]
             self.Delta[l] = Delta
-            grads[f"W{l}"] = Delta.T @ self.A[l - 1]                    # δ^l (a^{l-1})ᵀ
-            grads[f"b{l}"] = Delta.sum(axis=0)
+            grads[kW] = Delta.T @ self.A[l - 1]                          # δ^l (a^{l-1})ᵀ
+            grads[kb] = Delta.sum(axis=0)
             if l > 1:
-                dA = Delta @ self.params[f"W{l}"]                        # (W^l)ᵀ δ^l
+                dA = Delta @ self.params[kW]                             # (W^l)ᵀ δ^l
                 if self.masks[l - 1] is not None:
                     dA = dA * self.masks[l - 1]
                 Delta = self.hidden.backward(dA, self.Z[l - 1], None)    # σ'(z^{l-1}) ⊙ ...

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ._checks import as_float_array, as_rng, check_labels, check_positive, shape_str
 from .data import minibatches, n_batches
-from .losses import PENALTIES, accuracy, get_loss
+from .losses import _UNCHECKED, PENALTIES, accuracy, get_loss
 from .optim import SGD
 
 CLASSIFICATION_LOSSES = ("softmax_cross_entropy", "cross_entropy", "hinge", "binary_cross_entropy")
@@ -47,12 +48,10 @@ def _is_classification(loss) -> bool:
     return getattr(loss, "__name__", "") in CLASSIFICATION_LOSSES
 
 
-def _check_targets(net, T, name, loss):
-    N, K = None, net.sizes[-1]
+def _as_targets(net, T, loss):
+    """Targets as the loss expects them: 0/1 labels (N,) become (N, 1) for one binary output."""
     T = np.asarray(T)
-    if getattr(loss, "__name__", "") in ("softmax_cross_entropy", "hinge"):
-        return T
-    if getattr(loss, "__name__", "") == "binary_cross_entropy" and T.ndim == 1 and K == 1:
+    if getattr(loss, "__name__", "") == "binary_cross_entropy" and T.ndim == 1 and net.sizes[-1] == 1:
         return T.reshape(-1, 1).astype(np.float64)
     return T
 
@@ -63,7 +62,7 @@ def evaluate(net, X, T, loss="softmax_cross_entropy"):
     Returns ``(C, acc)``; acc is None for regression losses.
     """
     loss = get_loss(loss)
-    T = _check_targets(net, T, "T", loss)
+    T = _as_targets(net, T, loss)
     Y = net.forward(X, train=False)
     C, _ = loss(Y, T)
     if not _is_classification(loss):
@@ -72,6 +71,28 @@ def evaluate(net, X, T, loss="softmax_cross_entropy"):
         pred = net.predict(X)
         return C, float(np.mean(pred == np.asarray(T).reshape(-1)))
     return C, accuracy(Y, T)
+
+
+def train_step(net, Xb, Tb, loss, optimizer, penalty=None, lam: float = 0.0) -> float:
+    """One minibatch step as ``fit`` does it: forward, cost, backward, update. Returns the cost.
+
+    Xb, Tb must already be checked (``fit`` checks the whole data set once);
+    ``loss`` is a loss function. If the cost is NaN or infinite, no update is
+    made and the cost is returned for the caller to report.
+    """
+    Y = net._forward(Xb, train=True)
+    C, dY = loss(Y, Tb)                          # a NaN or inf in Y makes C NaN or inf
+    if penalty is not None and math.isfinite(C):
+        P, pgrads = PENALTIES[penalty](net.params, lam)
+        C += P
+    if not math.isfinite(C):
+        return C
+    grads = net._backward(dY)
+    if penalty is not None:
+        for k, g in pgrads.items():
+            grads[k] = grads[k] + g
+    optimizer.step(net.params, grads)
+    return C
 
 
 def fit(net, X, T, *, epochs: int, batch_size: int, optimizer=None, loss="softmax_cross_entropy",
@@ -95,7 +116,7 @@ def fit(net, X, T, *, epochs: int, batch_size: int, optimizer=None, loss="softma
     optimizer = optimizer if optimizer is not None else SGD(eta=0.1)
     loss = get_loss(loss)
     X = as_float_array(X, "X", ndim=2, hint=" (N examples, n_0 features)")
-    T = _check_targets(net, T, "T", loss)
+    T = _as_targets(net, T, loss)
     if len(T) != len(X):
         raise ValueError(f"X has {len(X)} examples but T has {len(T)}: they must match row for row")
     if X.shape[1] != net.sizes[0]:
@@ -106,10 +127,11 @@ def fit(net, X, T, *, epochs: int, batch_size: int, optimizer=None, loss="softma
     if has_val:
         if T_val is None:
             raise ValueError("X_val given without T_val")
-        T_val = _check_targets(net, T_val, "T_val", loss)
+        T_val = _as_targets(net, T_val, loss)
     if penalty is not None and penalty not in PENALTIES:
         raise ValueError(f"unknown penalty {penalty!r}; choose 'l2', 'l1' or None")
     rng = as_rng(seed, "seed")
+    step_loss = _UNCHECKED.get(loss, loss)
     hist = History()
     epoch_iter = range(1, epochs + 1)
     bar = None
@@ -119,25 +141,16 @@ def fit(net, X, T, *, epochs: int, batch_size: int, optimizer=None, loss="softma
         epoch_iter = bar
     steps_per_epoch = n_batches(len(X), batch_size)
     for epoch in epoch_iter:
-        for step, (Xb, Tb) in enumerate(minibatches(X, T, batch_size, rng), start=1):
-            with np.errstate(over="ignore", invalid="ignore"):
-                Y = net.forward(Xb, train=True)
-                C, dY = loss(Y, Tb) if np.all(np.isfinite(Y)) else (np.inf, None)
-                if penalty is not None and np.isfinite(C):
-                    P, pgrads = PENALTIES[penalty](net.params, lam)
-                    C += P
-                if not np.isfinite(C):
+        with np.errstate(over="ignore", invalid="ignore"):   # divergence is reported below instead
+            for step, (Xb, Tb) in enumerate(minibatches(X, T, batch_size, rng), start=1):
+                C = train_step(net, Xb, Tb, step_loss, optimizer, penalty, lam)
+                if not math.isfinite(C):
                     raise TrainingDiverged(
                         f"training diverged at epoch {epoch}, step {step} of {steps_per_epoch}: the cost is "
                         f"{C}. The learning rate (eta={getattr(optimizer, 'eta', '?')}) is probably too "
                         "large: try a smaller one (e.g. divide it by 10)."
                     )
-                grads = net.backward(dY)
-                if penalty is not None:
-                    for k, g in pgrads.items():
-                        grads[k] = grads[k] + g
-                optimizer.step(net.params, grads)
-            hist.step_loss.append(float(C))
+                hist.step_loss.append(float(C))
         with np.errstate(over="ignore", invalid="ignore"):
             c, a = evaluate(net, X, T, loss)
             hist.loss.append(c)

@@ -1,0 +1,73 @@
+"""Write benchmarks/README.md from results.json."""
+
+from __future__ import annotations
+
+
+def _us(s):
+    return f"{s * 1e6:,.0f} µs" if s < 0.01 else f"{s * 1e3:,.1f} ms"
+
+
+def _ok(flag):
+    return {True: "met", False: "**not met**", None: "not measured"}[flag]
+
+
+def write_readme(r: dict, path):
+    m = r.get("machine", {})
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`python benchmarks/run.py`); the numbers are in `results.json`.",
+        "Speed goals live here, never in timed tests.",
+        "",
+        "## Machine",
+        "",
+        f"- CPU: {m.get('cpu', m.get('processor', '?'))}, {m.get('cores', '?')} cores, {m.get('memory_gib', '?')} GiB",
+        f"- {m.get('platform', '?')}; Python {m.get('python', '?')}, numpy {m.get('numpy', '?')}, torch {m.get('torch') or 'not installed'}",
+        f"- BLAS: {', '.join(m.get('blas', [])) or '?'}",
+        f"- measured on {m.get('date', '?')}",
+        "",
+    ]
+    st = r.get("step_time")
+    if st:
+        lines += ["## One training step (forward, cost, backward, SGD update), float64", "",
+                  "Median time per step. `numpy` is a minimal hand-written loop doing the same arithmetic "
+                  "(the limit for numpy code); `torch` is PyTorch on the CPU with the same layers in float64.", "",
+                  "| sizes, batch | nnlab | numpy | torch | nnlab / numpy | torch / nnlab |", "|---|---|---|---|---|---|"]
+        for k, v in st.items():
+            t = v.get("torch")
+            lines.append(f"| {k} | {_us(v['nnlab'])} | {_us(v['numpy'])} | {_us(t) if t else '—'} | "
+                         f"{v['nnlab'] / v['numpy']:.2f} | {t / v['nnlab']:.1f}× |" if t else
+                         f"| {k} | {_us(v['nnlab'])} | {_us(v['numpy'])} | — | {v['nnlab'] / v['numpy']:.2f} | — |")
+        lines.append("")
+    d = r.get("digits_97")
+    if d:
+        lines += ["## Seconds of training to reach 97 % test accuracy on the digits", "",
+                  "| | seconds | epochs |", "|---|---|---|",
+                  f"| nnlab MLP 64-256-10, SGD with momentum, batch 32 | {d['nnlab']:.2f} | {d.get('nnlab_epochs', '?')} |",
+                  f"| scikit-learn MLPClassifier (256,), its defaults (Adam, batch 200) | {d['sklearn']:.2f} | {d.get('sklearn_epochs', '?')} |",
+                  ""]
+    g = r.get("goals_nnlab")
+    if g:
+        lines += ["Goals: nnlab within 1.25× of the hand-written loop at every size: "
+                  f"{_ok(g.get('nnlab_within_1.25x_numpy'))}; faster than PyTorch CPU at the three course sizes: "
+                  f"{_ok(g.get('nnlab_faster_than_torch_course_sizes'))}; faster than MLPClassifier to 97 %: "
+                  f"{_ok(g.get('nnlab_faster_than_sklearn_to_97'))}.", ""]
+    s = r.get("sliders")
+    if s:
+        lines += ["## Slider latency (median of one move: callback + figure as PNG; goal ≤ 100 ms)", "",
+                  "| notebook:slider | median |", "|---|---|"]
+        lines += [f"| `{k}` | {v * 1000:.1f} ms |" for k, v in sorted(s.items())]
+        lines.append("")
+    n = r.get("notebook_run_s")
+    if n:
+        lines += ["## Notebook run time (goal ≤ 20 s each, ≤ 90 s together)", "", "| notebook | seconds |", "|---|---|"]
+        lines += [f"| {k} | {v:.1f} |" for k, v in sorted(n.items())]
+        lines += [f"| **all** | {sum(n.values()):.1f} |", ""]
+    gr = r.get("grading")
+    if gr:
+        lines += ["## Autograding throughput (goal ≥ 20 submissions per minute)", "", "| assignment | submissions / minute |", "|---|---|"]
+        lines += [f"| {k} | {v:.1f} |" for k, v in sorted(gr.items())]
+        lines.append("")
+    if "site_build_s" in r:
+        lines += ["## Site", "", f"Full rebuild of the static site: {r['site_build_s']:.1f} s (goal < 60 s).", ""]
+    path.write_text("\n".join(lines))
