@@ -12,6 +12,7 @@ import copy
 import csv
 import hashlib
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -21,7 +22,13 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-pytest.importorskip("nbgrader")  # an instructor extra: `make test` installs it (.[test,instructor])
+try:  # an instructor extra: `make test` installs it (.[test,instructor]), so these tests run there
+    import nbgrader  # noqa: F401
+except ImportError:
+    if os.environ.get("NNLAB_REQUIRE_NBGRADER") or os.environ.get("CI"):
+        raise
+    pytest.skip("nbgrader is not installed (pip install -e '.[instructor]'); set NNLAB_REQUIRE_NBGRADER=1 "
+                "to make this an error", allow_module_level=True)
 
 from tools import grade  # noqa: E402
 

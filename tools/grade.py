@@ -51,6 +51,11 @@ os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.
 HIDDEN_RE = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 STATUS_ORDER = ["invalid", "missing", "error", "crashed", "timeout", "tests_deleted", "tests_edited",
                 "duplicate_cells", "metadata_repaired"]
+HINTS = {
+    "NotImplementedError": " (the answer cell still has raise NotImplementedError(): write your code there)",
+    "NameError": " (a name the test needs is not defined: did its answer cell run without an error?)",
+    "CellTimeoutError": " (this cell ran longer than the time limit and was interrupted)",
+}
 TIMEOUT_ENAMES = {"CellTimeoutError", "KeyboardInterrupt", "TimeoutError"}
 
 
@@ -452,6 +457,7 @@ def grade_one(job) -> dict:
             if not passed and errs and not is_hidden:
                 e = errs[-1]
                 msg = f"{e.get('ename', '')}: {e.get('evalue', '')}"[:600]
+                msg += HINTS.get(e.get("ename", ""), "")
                 if any(h in msg for h in hidden):
                     msg = "(message withheld)"
             cells.append(dict(cell=n["grade_id"], kind="hidden" if is_hidden else "visible",
