@@ -323,6 +323,9 @@ _W: dict = {}
 
 
 def _worker_init(template: str, timeout: int):
+    # the workers already use both cores: one BLAS thread per kernel avoids oversubscription
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
     root = Path(tempfile.mkdtemp(prefix="nnlab-grade-"))
     shutil.copytree(Path(template) / "solutions", root / "solutions")
     shutil.copy2(Path(template) / "gradebook.db", root / "gradebook.db")
@@ -367,6 +370,11 @@ def _result(job, status, score=0.0, max_score=None, manual=0.0, notes=(), cells=
                 notes=";".join(sorted(notes)), cells=list(cells), file=job.get("file", ""))
 
 
+def _first_line(err) -> str:
+    text = (str(err).strip().splitlines() or [""])[0]
+    return text[:120].replace(";", ",")
+
+
 def _status(words) -> str:
     ws = [w for w in STATUS_ORDER if w in words]
     return "+".join(ws) if ws else "ok"
@@ -393,7 +401,7 @@ def grade_one(job) -> dict:
         nb, notes = repair(sub, rel, _source_text(a))
     except Exception as err:  # not JSON, not a notebook, ...
         return _result(job, "invalid", 0.0, max_auto, max_manual,
-                       [f"not a readable notebook: {type(err).__name__}: {str(err)[:200]}".replace(";", ",")])
+                       [f"not a readable notebook: {type(err).__name__}: {_first_line(err)}"])
     if job.get("extra_notes"):
         notes |= set(job["extra_notes"])
     sub_dir = root / "submitted" / sid / a
