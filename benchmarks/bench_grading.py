@@ -1,0 +1,57 @@
+"""Grading throughput: submissions graded per minute, per assignment.
+
+Grades 20 copies of each assignment's solution notebook (the slowest kind of submission:
+every cell runs, hw2 trains two networks) with ``tools/grade.py`` as ``make grade`` does
+(two worker processes, each with its own temporary nbgrader course directory and gradebook),
+and divides by the wall time, which includes setting up the course (generate_assignment).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def run(quick: bool = False) -> dict:
+    from tools import grade
+
+    n = 4 if quick else 20
+    rates, detail = {}, {}
+    for a in grade.assignments():
+        with tempfile.TemporaryDirectory(prefix=f"nnlab-bench-{a}-") as tmp:
+            sub = Path(tmp) / "submissions"
+            nb = json.loads((ROOT / "solutions" / a / f"{a}.ipynb").read_text(encoding="utf-8"))
+            for i in range(n):
+                d = sub / f"student{i:03d}" / a
+                d.mkdir(parents=True)
+                (d / f"{a}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+            t0 = time.perf_counter()
+            ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            results = grade.grade_all(sub, Path(tmp) / "out", workers=2, log=lambda *args: None)
+            seconds = time.perf_counter() - t0
+            ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            # CPU time of the workers and their kernels: on a busy shared machine the wall time
+            # mostly measures the other processes; this is what one submission costs.
+            cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
+            bad = [r for r in results if r["status"] != "ok" or r["score"] != r["max_score"]]
+            if bad:
+                raise RuntimeError(f"bench_grading: {len(bad)} solution copies of {a} did not get full marks: {bad[0]}")
+            rates[a] = round(n / seconds * 60, 1)
+            detail[a] = {"submissions": n, "seconds": round(seconds, 1), "workers": 2,
+                         "cpu_seconds_per_submission": round(cpu / n, 2),
+                         "load_average_1min": round(os.getloadavg()[0], 1)}
+            print(f"   {a}: {n} submissions in {seconds:.1f} s = {rates[a]} per minute "
+                  f"({cpu / n:.2f} CPU s each, load average {os.getloadavg()[0]:.1f})", flush=True)
+    return {"grading": rates, "grading_detail": detail}
+
+
+if __name__ == "__main__":
+    print(run(quick="--quick" in sys.argv))
