@@ -35,6 +35,8 @@ $(VENV)/.course: $(VENV)/.python-ok pyproject.toml
 # Test and instructor tools on top.
 $(VENV)/.dev: $(VENV)/.course pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test,instructor]"
+	@# nbgrader adds instructor menus to every JupyterLab in its environment: keep them out of students' `make lab`.
+	$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader
 	@touch $@
 
 venv: $(VENV)/.course

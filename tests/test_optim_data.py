@@ -105,3 +105,12 @@ def test_toy_data_sets():
     with pytest.raises(ValueError, match="unknown gate 'XNOR'"):
         D.logic_gate("XNOR")
     np.testing.assert_array_equal(D.one_hot(np.array([2, 0]), 3), [[0, 0, 1], [1, 0, 0]])
+
+
+def test_digits_file_matches_scikit_learn_loader():
+    from sklearn.datasets import load_digits
+
+    X, y = D._digits_arrays()
+    d = load_digits()
+    np.testing.assert_array_equal(X, d.data)
+    np.testing.assert_array_equal(y, d.target)
