@@ -12,6 +12,9 @@ from .data import minibatches, n_batches
 from .losses import _UNCHECKED, PENALTIES, accuracy, get_loss
 from .optim import SGD
 
+# Losses computed from logits, and the function each applies to them.
+LOGIT_LOSSES = {"softmax_cross_entropy": "softmax", "cross_entropy": "softmax",
+                "binary_cross_entropy": "sigmoid"}
 CLASSIFICATION_LOSSES = ("softmax_cross_entropy", "cross_entropy", "hinge", "binary_cross_entropy")
 
 
@@ -128,6 +131,13 @@ def fit(net, X, T, *, epochs: int, batch_size: int, optimizer=None, loss="softma
         if T_val is None:
             raise ValueError("X_val given without T_val")
         T_val = _as_targets(net, T_val, loss)
+    name = getattr(loss, "__name__", "")
+    if name in LOGIT_LOSSES and net.output.name != "identity":
+        raise ValueError(
+            f"loss {name!r} takes logits (the raw z of the last layer) and applies the "
+            f"{LOGIT_LOSSES[name]} itself, but the network's output activation is {net.output.name!r}: "
+            f"that would apply it twice. Build the network with output='identity'."
+        )
     if penalty is not None and penalty not in PENALTIES:
         raise ValueError(f"unknown penalty {penalty!r}; choose 'l2', 'l1' or None")
     rng = as_rng(seed, "seed")

@@ -105,3 +105,11 @@ def test_progress_bar_is_optional(capsys):
     assert capsys.readouterr().err == ""
     fit(MLP([2, 3, 2]), X, y, epochs=2, batch_size=5, progress=True)
     assert "epochs" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("loss,output", [("binary_cross_entropy", "sigmoid"), ("softmax_cross_entropy", "softmax")])
+def test_logit_losses_refuse_a_squashed_output(loss, output):
+    X, y = logic_gate("AND")
+    net = MLP([2, 1 if loss.startswith("binary") else 2], output=output)
+    with pytest.raises(ValueError, match=f"takes logits.*output activation is '{output}'.*output='identity'"):
+        fit(net, X, y, loss=loss, epochs=1, batch_size=4)
