@@ -41,8 +41,18 @@ def require_browser() -> tuple[object, str]:
     return sync_playwright, chromium
 
 
+# Chromium resolves no host name except localhost (a second wall behind the routes below,
+# and the only one where routing is off: Playwright routing disables the HTTP cache).
+OFFLINE_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"]
+
+
 def launch(playwright, chromium: str):
-    return playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+    return playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS + OFFLINE_ARGS)
+
+
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about") or parts.hostname in LOCAL_HOSTS
 
 
 def block_other_hosts(context, blocked: list[str]) -> None:
@@ -50,8 +60,7 @@ def block_other_hosts(context, blocked: list[str]) -> None:
 
     def handle(route):
         url = route.request.url
-        parts = urlsplit(url)
-        if parts.scheme in ("data", "blob", "about") or parts.hostname in LOCAL_HOSTS:
+        if is_local(url):
             route.continue_()
         else:
             blocked.append(url)
