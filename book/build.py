@@ -167,8 +167,8 @@ def add_glossary_links(notebooks: dict[str, nbformat.NotebookNode], terms: dict[
     """Link each term's first mention (lecture order) and every key-terms table entry."""
     for term in sorted(terms.values(), key=lambda t: -len(t.english)):  # "gradient descent" before "gradient"
         for doc, nb in notebooks.items():
-            for i, cell in enumerate(nb.cells):
-                if cell.cell_type != "markdown" or i == 0:  # the title cell stays as it is
+            for cell in nb.cells:
+                if cell.cell_type != "markdown":  # (headings are never linked: see _PROTECTED)
                     continue
                 cell.source, done = link_first(cell.source, term)
                 if done:
@@ -187,6 +187,13 @@ def md_cell(text: str) -> str:
     return text.replace("\n", " ").strip() or " "
 
 
+def short_title(doc: str, titles: dict[str, str]) -> str:
+    """'03 Gradient descent' for notebooks/03_gradient_descent titled 'Gradient descent 梯度下降'."""
+    english = re.sub(r"[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF]+.*$", "", titles.get(doc, doc)).strip(" :-—")
+    number = re.match(r"(\d+)_", doc.split("/")[-1])
+    return f"{number.group(1)} {english}" if number else english or doc
+
+
 def glossary_page(terms: dict[str, Term], titles: dict[str, str]) -> str:
     lines = [
         "# Glossary 詞彙表",
@@ -197,7 +204,7 @@ def glossary_page(terms: dict[str, Term], titles: dict[str, str]) -> str:
         "",
         "```{list-table}",
         ":header-rows: 1",
-        ":widths: 22 18 40 20",
+        ":widths: 20 16 40 24",
         ":class: nnlab-glossary",
         "",
         "* - English",
@@ -207,7 +214,7 @@ def glossary_page(terms: dict[str, Term], titles: dict[str, str]) -> str:
     ]
     for t in sorted(terms.values(), key=lambda t: t.english.lower()):
         where = t.first or (t.notebooks[0] if t.notebooks else None)
-        ref = f"{{doc}}`{titles.get(where, where)} </{where}>`" if where else " "
+        ref = f"{{doc}}`{short_title(where, titles)} </{where}>`" if where else " "
         lines += [
             f"* - (glossary-{t.slug})=",
             "",
