@@ -66,7 +66,9 @@ def lab(tmp_path_factory):
     port, token = _free_port(), secrets.token_hex(16)
     cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
            f"--ServerApp.token={token}", f"--ServerApp.root_dir={ROOT}",
-           f"--LabApp.user_settings_dir={tmp / 'settings'}", f"--LabApp.workspaces_dir={tmp / 'workspaces'}"]
+           f"--LabApp.user_settings_dir={tmp / 'settings'}", f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
+           # window.jupyterapp: open and close notebooks without reloading JupyterLab each time
+           "--LabApp.expose_app_in_browser=True"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
     log = open(tmp / "jupyterlab.log", "w")
@@ -103,23 +105,30 @@ def lab(tmp_path_factory):
         assert not changed, f"JupyterLab modified {[p.name for p in changed]} (restored)"
 
 
-class Browser:
-    """One Chromium context for all notebooks: its HTTP cache makes each JupyterLab load faster.
-    Requests to other hosts are recorded here (Chromium resolves no other host, see
-    browserlib.OFFLINE_ARGS; Playwright routing would switch the cache off)."""
+class Lab:
+    """One JupyterLab page for all notebooks (loading JupyterLab takes seconds; switching notebooks
+    inside it does not). Requests to other hosts are recorded in `blocked` (Chromium resolves no
+    other host, see browserlib.OFFLINE_ARGS; Playwright routing would switch the HTTP cache off)."""
 
-    def __init__(self, context):
-        self.context, self.blocked = context, []
-        context.on("request", lambda r: None if is_local(r.url) else self.blocked.append(r.url))
+    def __init__(self, page):
+        self.page, self.blocked, self.errors = page, [], []
+        page.on("request", lambda r: None if is_local(r.url) else self.blocked.append(r.url))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
 
 
 @pytest.fixture(scope="module")
-def browser(lab):
+def lab_page(lab):
+    base, token = lab
     sync_playwright, chromium = require_browser()
     with sync_playwright() as p:
         b = launch(p, chromium)
         context = b.new_context(viewport={"width": 1280, "height": 1000})
-        yield Browser(context)
+        page = context.new_page()
+        # a fresh workspace: nothing restored from an earlier session
+        page.goto(f"{base}/lab/workspaces/nnlab-test/tree/notebooks?reset&token={token}", wait_until="domcontentloaded")
+        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=90_000)
+        page.evaluate("() => window.jupyterapp.restored")
+        yield Lab(page)
         context.close()
         b.close()
 
@@ -131,8 +140,28 @@ _CELLS_DONE = """() => {
     return {n: cells.length, done: prompts.filter(p => /\\[\\d+\\]/.test(p)).length, prompts, status};
 }"""
 
-_KERNEL_READY = """() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]
-    .some(e => /\\|\\s*Idle\\s*$/.test(e.textContent) && !/^No Kernel/.test(e.textContent))"""
+# The toolbar indicator says "idle" before a kernel exists, and Run All then does nothing:
+# wait for the notebook's own kernel to be connected and idle.
+_KERNEL_READY = """() => {
+    const w = window.jupyterapp.shell.currentWidget;
+    const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+    return !!k && k.connectionStatus === 'connected' && k.status === 'idle';
+}"""
+
+_OPEN = """async (path) => {
+    const w = await window.jupyterapp.commands.execute('docmanager:open', {path, factory: 'Notebook'});
+    await w.context.ready;
+    await w.sessionContext.ready;
+    return w.context.path;
+}"""
+
+# Close without the "save your changes?" dialog: the test never writes the notebooks.
+_CLOSE_ALL = """() => {
+    for (const w of [...window.jupyterapp.shell.widgets('main')]) {
+        if (w.context && w.context.model) { w.context.model.dirty = false; }
+        w.dispose();
+    }
+}"""
 
 _ERRORS = """() => [...document.querySelectorAll(
         '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
@@ -148,24 +177,20 @@ def _shutdown_kernels(base: str, token: str) -> None:
 
 @pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks/*.ipynb yet")
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs_in_jupyterlab_and_slider_redraws(lab, browser, notebook: Path):
+def test_notebook_runs_in_jupyterlab_and_slider_redraws(lab, lab_page, notebook: Path):
     base, token = lab
     meta = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
     assert meta.get("kernelspec", {}).get("name"), \
         f"{notebook.name} has no kernelspec metadata: JupyterLab would block on a 'Select Kernel' dialog"
 
-    page_errors = []
-    browser.blocked.clear()
-    page = browser.context.new_page()
-    page.on("pageerror", lambda e: page_errors.append(str(e)))
+    page = lab_page.page
+    lab_page.blocked.clear()
+    lab_page.errors.clear()
     shot = screenshot_path(f"lab_{notebook.stem}")
     try:
         rel = notebook.relative_to(ROOT).as_posix()
-        # a workspace of its own, so the notebooks opened before are not restored
-        page.goto(f"{base}/lab/workspaces/test-{notebook.stem}/tree/{rel}?token={token}", wait_until="domcontentloaded")
+        assert page.evaluate(_OPEN, rel) == rel
         page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
-        # The indicator says "idle" before a kernel exists ("No Kernel | Initializing"), and
-        # Run All then does nothing: wait for the kernel's own "| Idle" in the status bar.
         page.wait_for_function(_KERNEL_READY, timeout=90_000)
 
         page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
@@ -174,7 +199,8 @@ def test_notebook_runs_in_jupyterlab_and_slider_redraws(lab, browser, notebook: 
         deadline = time.monotonic() + RUN_TIMEOUT_S
         while True:
             state = page.evaluate(_CELLS_DONE)
-            if state["n"] and state["done"] == state["n"] and state["status"] == "idle":
+            if state["n"] and state["done"] == state["n"] and state["status"] == "idle" \
+                    and page.evaluate(_KERNEL_READY):
                 break
             if time.monotonic() > deadline:
                 page.screenshot(path=str(shot))
@@ -207,8 +233,8 @@ def test_notebook_runs_in_jupyterlab_and_slider_redraws(lab, browser, notebook: 
         page.wait_for_timeout(300)
         page.screenshot(path=str(shot))
         assert img.get_attribute("src") != src_before
-        assert not browser.blocked, f"{notebook.name}: requests to other hosts: {browser.blocked}"
-        assert not page_errors, f"{notebook.name}: JavaScript errors: {page_errors}"
+        assert not lab_page.blocked, f"{notebook.name}: requests to other hosts: {lab_page.blocked}"
+        assert not lab_page.errors, f"{notebook.name}: JavaScript errors: {lab_page.errors}"
     finally:
-        page.close()
+        page.evaluate(_CLOSE_ALL)
         _shutdown_kernels(base, token)

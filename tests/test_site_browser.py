@@ -36,6 +36,7 @@ def _newest_source_mtime() -> float:
 
 @pytest.fixture(scope="module")
 def site() -> Path:
+    require_browser()  # skip (or fail under NNLAB_REQUIRE_BROWSER=1) before spending time on a build
     index = SITE / "index.html"
     if not index.exists() or index.stat().st_mtime < _newest_source_mtime():
         proc = subprocess.run([sys.executable, str(ROOT / "book" / "build.py")], cwd=ROOT,

@@ -126,3 +126,17 @@ def test_lecture_notebook_feeds_the_glossary(path):
     terms = [t for c in nb.cells if c.cell_type == "markdown" for t in site.key_terms(c.source)]
     assert terms, f"{path.name}: no '## Key terms 關鍵詞' table with | English | 繁體中文 | meaning | columns"
     assert all(site.plain(en) and site.plain(zh) for en, zh, _ in terms), terms
+
+
+@pytest.mark.slow
+def test_a_warning_fails_the_build(repo, tmp_path, capfd):
+    """A plain Sphinx build exits 0 on a broken link; ours (-n -W --keep-going) must not."""
+    path = repo / "notebooks" / "01_one.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(new_markdown_cell("See [the missing lecture](99_no_such_lecture.ipynb)."))
+    nbformat.write(nb, path)
+    info = site.stage(repo, tmp_path / "src")
+    with pytest.raises(SystemExit, match="site build failed"):
+        site.build(info["dest"], tmp_path)
+    out = capfd.readouterr()
+    assert "99_no_such_lecture" in out.out + out.err
