@@ -337,8 +337,12 @@ def stage(root: Path = ROOT, dest: Path | None = None) -> dict:
                     + (f" (or {{download}}`the whole folder {zip_name} <../../_dl/{zip_name}>`)" if zip_name else "")
                     + ", open it in JupyterLab (`make lab`), fill in every `YOUR CODE HERE`, "
                       "run all cells and hand in the saved notebook.\n:::")
-            nb.cells.insert(1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0,
-                            nbformat.v4.new_markdown_cell(note))
+            first = nb.cells[0] if nb.cells else None
+            heading = re.match(r"\s*#\s[^\n]*\n?", first.source) if first and first.cell_type == "markdown" else None
+            if heading:  # right under the title
+                first.source = first.source[:heading.end()] + "\n" + note + "\n\n" + first.source[heading.end():]
+            else:
+                nb.cells.insert(0, nbformat.v4.new_markdown_cell(note))
             nbformat.write(nb, dest / f"{doc}.ipynb")
             homework.append((doc, nbp.name, folder.name, zip_name))
     if homework:

@@ -93,6 +93,9 @@ def test_stage_writes_toc_in_lecture_order_without_solutions(repo, tmp_path):
     assert not list(dest.rglob("solutions")) and "SOLUTION" not in "".join(
         p.read_text() for p in dest.rglob("*.ipynb"))
     assert (dest / "_dl" / "hw2.zip").exists() and not (dest / "_dl" / "hw1.zip").exists()
+    hw1 = nbformat.read(dest / "exercises" / "hw1" / "hw1.ipynb", as_version=4).cells[0].source
+    assert hw1.startswith("# Homework hw1\n") and "{download}`Download hw1.ipynb <../../_dl/hw1/hw1.ipynb>`" in hw1
+    assert nbformat.read(dest / "_dl" / "hw1" / "hw1.ipynb", as_version=4).cells[0].source == "# Homework hw1"
     cfg = yaml.safe_load((dest / "_config.yml").read_text())
     assert cfg["execute"]["execute_notebooks"] == "off"
     assert cfg["launch_buttons"]["thebe"] is False
