@@ -112,33 +112,78 @@ class PageVisit:
         self.context.close()
 
 
-def test_every_page_offline_without_errors(site, server, browser):
-    problems, math_pages = [], 0
-    all_pages = pages(site)
-    assert any(p.startswith("notebooks/") for p in all_pages), "the site has no lecture pages"
-    assert "glossary.html" in all_pages
-    for rel in all_pages:
+_MATH = """() => {
+    const m = [...document.querySelectorAll('.math')];
+    return {n: m.length, bad: m.filter(e => !e.querySelector('mjx-container')).map(e => e.textContent.slice(0, 60)),
+            mjx: document.querySelectorAll('mjx-container').length};
+}"""
+_BAD_IMAGES = """() => [...document.images]
+    .filter(i => !(i.complete && i.naturalWidth > 0))
+    .map(i => (i.currentSrc || i.src).slice(0, 100))"""
+_VISIBLE_FRAMES = ("el => [...el.querySelectorAll('img.nnlab-frame')]"
+                   ".filter(i => i.offsetParent !== null).map(i => i.src)")
+
+
+def _move_first_slider(page) -> dict | None:
+    """Click near the far end of the first frame player's range input (a real pointer move);
+    return what the player showed before and after, or None if the page has no player."""
+    players = page.locator(".nnlab-static-slider")
+    if players.count() == 0:
+        return None
+    player = players.first
+    player.scroll_into_view_if_needed()
+    slider = player.locator("input[type=range]")
+    before = {"frames": player.evaluate(_VISIBLE_FRAMES), "label": player.locator(".nnlab-value").inner_text(),
+              "value": int(slider.input_value())}
+    box = slider.bounding_box()
+    frac = 0.05 if before["value"] > int(slider.get_attribute("max")) / 2 else 0.95
+    page.mouse.click(box["x"] + frac * box["width"], box["y"] + box["height"] / 2)
+    after = {"frames": player.evaluate(_VISIBLE_FRAMES), "label": player.locator(".nnlab-value").inner_text(),
+             "value": int(slider.input_value())}
+    return {"before": before, "after": after}
+
+
+@pytest.fixture(scope="module")
+def visits(site, server, browser) -> dict:
+    """Load every page once (other hosts blocked) and record what each check needs."""
+    lectures = lecture_pages(site)
+    shots = dict(SCREENSHOT_PAGES, site_lecture=lectures[0] if lectures else None)
+    out = {}
+    for rel in pages(site):
         v = PageVisit(browser, server + rel)
         try:
             page = v.page
-            math = page.evaluate("""() => {
-                const m = [...document.querySelectorAll('.math')];
-                return {n: m.length, bad: m.filter(e => !e.querySelector('mjx-container')).map(e => e.textContent.slice(0, 60)),
-                        mjx: document.querySelectorAll('mjx-container').length};
-            }""")
-            if math["n"]:
-                math_pages += 1
-                if math["bad"] or not math["mjx"]:
-                    problems.append(f"{rel}: math not rendered: {math['bad'][:3]}")
-            bad_imgs = page.evaluate("""() => [...document.images]
-                .filter(i => !(i.complete && i.naturalWidth > 0))
-                .map(i => (i.currentSrc || i.src).slice(0, 100))""")
-            problems += [f"{rel}: image not loaded: {s}" for s in bad_imgs]
-            problems += [f"{rel}: blocked request to another host: {u}" for u in v.blocked]
-            problems += [f"{rel}: failed request: {u}" for u in v.failed]
-            problems += [f"{rel}: {e}" for e in v.errors]
+            rec = {"math": page.evaluate(_MATH), "bad_images": page.evaluate(_BAD_IMAGES),
+                   "links": page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")}
+            for name, shot_rel in shots.items():
+                if shot_rel == rel:  # the whole page if it is short enough to read, else its first screen
+                    full = page.evaluate("document.documentElement.scrollHeight") <= 3000
+                    page.screenshot(path=str(screenshot_path(name)), full_page=full)
+            if rel in lectures:
+                rec["slider"] = _move_first_slider(page)
+                if rec["slider"] and not any(r.get("slider") for r in out.values()):  # the first one moved
+                    page.screenshot(path=str(screenshot_path("site_slider_moved")))
+            rec.update(blocked=list(v.blocked), failed=list(v.failed), errors=list(v.errors))
         finally:
             v.close()
+        out[rel] = rec
+    return out
+
+
+def test_every_page_offline_without_errors(site, visits):
+    """No request to another host, no failed request, no console error, math rendered, images loaded."""
+    assert any(p.startswith("notebooks/") for p in visits), "the site has no lecture pages"
+    assert "glossary.html" in visits
+    problems, math_pages = [], 0
+    for rel, r in visits.items():
+        if r["math"]["n"]:
+            math_pages += 1
+            if r["math"]["bad"] or not r["math"]["mjx"]:
+                problems.append(f"{rel}: math not rendered: {r['math']['bad'][:3]}")
+        problems += [f"{rel}: image not loaded: {s}" for s in r["bad_images"]]
+        problems += [f"{rel}: blocked request to another host: {u}" for u in r["blocked"]]
+        problems += [f"{rel}: failed request: {u}" for u in r["failed"]]
+        problems += [f"{rel}: {e}" for e in r["errors"]]
     assert not problems, "\n".join(problems)
     assert math_pages >= 1, "no page has math: the lecture notebooks should have some"
 
@@ -147,93 +192,52 @@ def _ids(path: Path) -> set[str]:
     return set(re.findall(r'\bid="([^"]+)"', path.read_text(encoding="utf-8", errors="replace")))
 
 
-def test_no_broken_internal_link(site, server, browser):
+def test_no_broken_internal_link(site, server, visits):
     """Every link to this site points to a file that exists, and to an id on that page."""
     broken, checked, ids = [], 0, {}
-    context = browser.new_context()
-    block_other_hosts(context, [])
-    page = context.new_page()
-    try:
-        for rel in pages(site):
-            goto(page, server + rel)
-            hrefs = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
-            for href in hrefs:
-                if not href.startswith(server):
-                    continue
-                parts = urlsplit(href)
-                target = site / unquote(parts.path[len(urlsplit(server).path):])
-                if target.is_dir():
-                    target = target / "index.html"
-                checked += 1
-                if not target.is_file():
-                    broken.append(f"{rel} -> {href} (no such file)")
-                elif parts.fragment and target.suffix == ".html":
-                    known = ids.setdefault(target, _ids(target))
-                    if unquote(parts.fragment) not in known:
-                        broken.append(f"{rel} -> {href} (no id {parts.fragment!r} on that page)")
-    finally:
-        context.close()
+    for rel, r in visits.items():
+        for href in r["links"]:
+            if not href.startswith(server):
+                continue
+            parts = urlsplit(href)
+            target = site / unquote(parts.path[len(urlsplit(server).path):])
+            if target.is_dir():
+                target = target / "index.html"
+            checked += 1
+            if not target.is_file():
+                broken.append(f"{rel} -> {href} (no such file)")
+            elif parts.fragment and target.suffix == ".html":
+                known = ids.setdefault(target, _ids(target))
+                if unquote(parts.fragment) not in known:
+                    broken.append(f"{rel} -> {href} (no id {parts.fragment!r} on that page)")
     assert checked > 50, f"only {checked} internal links found: is the site complete?"
     assert not broken, "broken internal links:\n" + "\n".join(sorted(set(broken)))
 
 
-def test_kernel_free_slider_changes_the_figure(site, server, browser):
-    """Drag the first frame player on each lecture page: another frame (a different PNG) shows."""
-    moved = []
-    for rel in lecture_pages(site):
-        v = PageVisit(browser, server + rel)
-        try:
-            page = v.page
-            players = page.locator(".nnlab-static-slider")
-            if players.count() == 0:
-                continue
-            player = players.first
-            player.scroll_into_view_if_needed()
-            visible_src = ("el => [...el.querySelectorAll('img.nnlab-frame')]"
-                           ".filter(i => i.offsetParent !== null).map(i => i.src)")
-            before = player.evaluate(visible_src)
-            label_before = player.locator(".nnlab-value").inner_text()
-            slider = player.locator("input[type=range]")
-            box = slider.bounding_box()
-            value_before = int(slider.input_value())
-            # Click near the far end of the track that the thumb is not at (a real pointer move).
-            frac = 0.05 if value_before > int(slider.get_attribute("max")) / 2 else 0.95
-            page.mouse.click(box["x"] + frac * box["width"], box["y"] + box["height"] / 2)
-            after = player.evaluate(visible_src)
-            assert len(before) == 1 and len(after) == 1, f"{rel}: expected one visible frame, got {len(before)}, {len(after)}"
-            assert int(slider.input_value()) != value_before, f"{rel}: the range input did not move"
-            assert after[0] != before[0], f"{rel}: the slider moved but the figure did not change"
-            assert player.locator(".nnlab-value").inner_text() != label_before, f"{rel}: the value label did not change"
-            if not moved:
-                page.screenshot(path=str(screenshot_path("site_slider_moved")))
-            moved.append(rel)
-            assert not v.errors, f"{rel}: {v.errors}"
-        finally:
-            v.close()
+def test_kernel_free_slider_changes_the_figure(site, visits):
+    """Moving the first frame player of each lecture page shows another frame (a different PNG)."""
+    moved = {rel: r["slider"] for rel, r in visits.items() if r.get("slider")}
     assert moved, "no lecture page has a kernel-free slider (.nnlab-static-slider)"
+    for rel, m in moved.items():
+        b, a = m["before"], m["after"]
+        assert len(b["frames"]) == 1 and len(a["frames"]) == 1, f"{rel}: expected one visible frame: {m}"
+        assert a["value"] != b["value"], f"{rel}: the range input did not move"
+        assert a["frames"][0] != b["frames"][0], f"{rel}: the slider moved but the figure did not change"
+        assert a["label"] != b["label"], f"{rel}: the value label did not change"
 
 
-def test_lecture_pages_link_live_and_screenshots(site, server, browser):
-    """Each lecture page links to open it live (JupyterHub or Binder) and to download it;
-    screenshots of three pages for a person to look at."""
+def test_lecture_pages_link_live_and_screenshots(site, visits):
+    """Each lecture page links to open it live (JupyterHub or Binder); three screenshots were saved."""
     missing = []
     for rel in lecture_pages(site):
-        html = (site / rel).read_text(encoding="utf-8")
         stem = Path(rel).stem
-        if not re.search(r'href="https?://[^"]*(git-pull|/v2/)[^"]*' + re.escape(stem) + r'\.ipynb', html):
+        live = [h for h in visits[rel]["links"]
+                if re.match(r"https?://", h) and ("git-pull" in h or "/v2/" in h) and f"{stem}.ipynb" in h]
+        if not live:
             missing.append(f"{rel}: no JupyterHub/Binder link to {stem}.ipynb")
     assert not missing, "\n".join(missing)
-    lectures = lecture_pages(site)
-    shots = dict(SCREENSHOT_PAGES, site_lecture=lectures[0])
-    for name, rel in shots.items():
-        v = PageVisit(browser, server + rel)
-        try:
-            # the whole page if it is short enough to read, else its first screen
-            full = v.page.evaluate("document.documentElement.scrollHeight") <= 3000
-            v.page.screenshot(path=str(screenshot_path(name)), full_page=full)
-        finally:
-            v.close()
-        assert screenshot_path(name).stat().st_size > 10_000
+    for name in SCREENSHOT_PAGES:
+        assert screenshot_path(name).stat().st_size > 10_000, name
 
 
 def test_homework_pages_offer_downloads(site):
