@@ -199,8 +199,11 @@ def test_notebook_runs_in_jupyterlab_and_slider_redraws(lab, lab_page, notebook:
         deadline = time.monotonic() + RUN_TIMEOUT_S
         while True:
             state = page.evaluate(_CELLS_DONE)
-            if state["n"] and state["done"] == state["n"] and state["status"] == "idle" \
-                    and page.evaluate(_KERNEL_READY):
+            settled = state["status"] == "idle" and not any("*" in p for p in state["prompts"]) \
+                and page.evaluate(_KERNEL_READY)
+            if settled and state["n"] and state["done"] == state["n"]:
+                break
+            if settled and page.evaluate(_ERRORS):  # Run All stops at an error: report it now
                 break
             if time.monotonic() > deadline:
                 page.screenshot(path=str(shot))
