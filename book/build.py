@@ -375,6 +375,10 @@ def stage(root: Path = ROOT, dest: Path | None = None) -> dict:
             kids = [entry(c) for c in children if c in docs_present]
             if kids:
                 e["sections"] = kids
+            else:  # e.g. docs/homework.md not written yet: an empty {tableofcontents} is a warning
+                page = dest / "docs" / f"{stem}.md"
+                page.write_text(re.sub(r"```\{tableofcontents\}\s*```\n?", "", page.read_text(encoding="utf-8")),
+                                encoding="utf-8")
             course.append(e)
     course.append({"file": "glossary"})
     parts.append({"caption": "Course 課程資訊", "chapters": course})
