@@ -1,0 +1,430 @@
+"""Build the course site (`make site`): a static Jupyter Book 1 that works offline.
+
+    python book/build.py [--out _build] [--stage build/site-src] [--no-build]
+
+1. Stage: copy docs/, notebooks/*.ipynb and exercises/*/ (the student homework; never
+   solutions/) into build/site-src/, mirroring the repository layout so relative links
+   keep working.
+2. Generate there: _toc.yml from the files that exist (lectures in file-name order, which
+   is the lecture order), glossary.md from every notebook's `## Key terms 關鍵詞` table,
+   exercises/index.md with a download link per assignment, and _config.yml from
+   book/_config.yml with the launch settings taken from the environment
+   (NNLAB_JUPYTERHUB_URL, NNLAB_BINDERHUB_URL, NNLAB_REPO_URL, NNLAB_REPO_BRANCH) when set.
+   In the staged copies only, the first mention of each key term in the lectures and the
+   terms in each key-terms table link to the glossary.
+3. Build: jupyter-book build --all -n -W --keep-going (any warning or notebook error fails
+   the build; a plain build exits 0 on a broken notebook). Output: <out>/html.
+
+Nothing here executes a notebook: the site shows the stored outputs that nbval checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "book"
+KEY_TERMS_HEADING = "## Key terms 關鍵詞"
+# docs/ pages shown on the site, in this order; children are listed under their parent.
+DOCS = [("index", []), ("students", []), ("instructors", ["homework"])]
+
+
+# --------------------------------------------------------------------------- glossary
+@dataclass
+class Term:
+    english: str
+    chinese: str
+    meaning: str
+    slug: str
+    notebooks: list[str] = field(default_factory=list)  # docnames whose key-terms table lists it
+    first: str | None = None  # docname where the term is first mentioned in the lectures
+
+
+def slugify(text: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", plain(text).lower()).strip("-")
+    return s or "term"
+
+
+def plain(md: str) -> str:
+    """Markdown cell text without emphasis, code ticks or link targets."""
+    md = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", md)
+    return re.sub(r"[*_`]", "", md).strip()
+
+
+def split_row(line: str) -> list[str]:
+    """Cells of a markdown table row (`\\|` stays inside a cell)."""
+    line = line.strip()
+    if line.startswith("|"):
+        line = line[1:]
+    if line.endswith("|") and not line.endswith("\\|"):
+        line = line[:-1]
+    return [c.strip() for c in re.split(r"(?<!\\)\|", line)]
+
+
+def key_terms(source: str) -> list[tuple[str, str, str]]:
+    """(English, 繁體中文, meaning) rows of a `## Key terms 關鍵詞` markdown cell, or []."""
+    lines = source.strip().splitlines()
+    if not lines or not lines[0].strip().startswith(KEY_TERMS_HEADING):
+        return []
+    rows = [ln for ln in lines[1:] if ln.strip().startswith("|")]
+    if len(rows) < 2:
+        raise ValueError(f"{KEY_TERMS_HEADING!r} cell has no table: {source[:200]!r}")
+    header = [plain(c).lower() for c in split_row(rows[0])]
+    try:
+        i_en, i_zh = header.index("english"), header.index("繁體中文")
+    except ValueError:
+        raise ValueError(f"key-terms table header must start with | English | 繁體中文 |, got {rows[0]!r}")
+    i_m = header.index("meaning") if "meaning" in header else None
+    out = []
+    for row in rows[2:]:  # rows[1] is the |---|---| line
+        cells = split_row(row)
+        if len(cells) <= max(i_en, i_zh) or not plain(cells[i_en]):
+            continue
+        meaning = cells[i_m] if i_m is not None and i_m < len(cells) else ""
+        out.append((cells[i_en], cells[i_zh], meaning))
+    return out
+
+
+def collect_terms(notebooks: dict[str, nbformat.NotebookNode]) -> dict[str, Term]:
+    """Terms by slug, from the key-terms tables of the notebooks (in the given order)."""
+    terms: dict[str, Term] = {}
+    for doc, nb in notebooks.items():
+        for cell in nb.cells:
+            if cell.cell_type != "markdown":
+                continue
+            for en, zh, meaning in key_terms(cell.source):
+                slug = slugify(en)
+                t = terms.setdefault(slug, Term(plain(en), zh, meaning, slug))
+                if zh and plain(zh) not in [plain(z) for z in t.chinese.split(" / ")]:
+                    t.chinese += " / " + zh
+                if not t.meaning and meaning:
+                    t.meaning = meaning
+                if doc not in t.notebooks:
+                    t.notebooks.append(doc)
+    return terms
+
+
+# Markdown that must not get a link inside it: code, math, links, HTML tags, roles,
+# headings, and the link we are about to add.
+_PROTECTED = re.compile(
+    r"```.*?```|~~~.*?~~~|`[^`\n]*`|\$\$.*?\$\$|\$[^$\n]+\$|\\\[.*?\\\]|\\\(.*?\\\)"
+    r"|!?\[[^\]\n]*\]\([^)\n]*\)|<[^>\n]+>|\{[\w:-]+\}`[^`]*`|^[ \t]*#[^\n]*$|https?://\S+",
+    re.S | re.M,
+)
+
+
+def link_first(source: str, term: Term) -> tuple[str, bool]:
+    """Link the first unprotected mention of term.english in a markdown cell."""
+    pattern = re.compile(r"(?<![\w-])" + re.escape(term.english) + r"(?:s|es)?(?![\w-])", re.I)
+    pos = 0
+    for m in list(_PROTECTED.finditer(source)) + [None]:
+        end = m.start() if m else len(source)
+        hit = pattern.search(source, pos, end)
+        if hit:
+            text = hit.group(0)
+            return source[:hit.start()] + f"[{text}](#glossary-{term.slug})" + source[hit.end():], True
+        pos = m.end() if m else pos
+    return source, False
+
+
+def link_table_terms(source: str, terms: dict[str, Term]) -> str:
+    """In a key-terms cell, make each English cell that is not yet a link point to the glossary."""
+    if not source.strip().startswith(KEY_TERMS_HEADING):
+        return source
+    lines = source.splitlines()
+    rows = [i for i, ln in enumerate(lines) if ln.strip().startswith("|")]
+    if len(rows) < 3:
+        return source
+    header = [plain(c).lower() for c in split_row(lines[rows[0]])]
+    i_en = header.index("english")
+    for i in rows[2:]:
+        cells = split_row(lines[i])
+        if len(cells) <= i_en:
+            continue
+        en = cells[i_en]
+        slug = slugify(en)
+        if slug in terms and not en.lstrip("*_").startswith("["):
+            cells[i_en] = f"[{en}](#glossary-{slug})"
+            lines[i] = "| " + " | ".join(cells) + " |"
+    return "\n".join(lines)
+
+
+def add_glossary_links(notebooks: dict[str, nbformat.NotebookNode], terms: dict[str, Term]) -> None:
+    """Link each term's first mention (lecture order) and every key-terms table entry."""
+    for term in sorted(terms.values(), key=lambda t: -len(t.english)):  # "gradient descent" before "gradient"
+        for doc, nb in notebooks.items():
+            for cell in nb.cells:
+                if cell.cell_type != "markdown":  # (headings are never linked: see _PROTECTED)
+                    continue
+                cell.source, done = link_first(cell.source, term)
+                if done:
+                    term.first = doc
+                    break
+            if term.first:
+                break
+    for nb in notebooks.values():
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                cell.source = link_table_terms(cell.source, terms)
+
+
+def md_cell(text: str) -> str:
+    """Text safe inside a list-table cell."""
+    return text.replace("\n", " ").strip() or " "
+
+
+def short_title(doc: str, titles: dict[str, str]) -> str:
+    """'03 Gradient descent' for notebooks/03_gradient_descent titled 'Gradient descent 梯度下降'."""
+    english = re.sub(r"[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF]+.*$", "", titles.get(doc, doc)).strip(" :-—")
+    number = re.match(r"(\d+)_", doc.split("/")[-1])
+    return f"{number.group(1)} {english}" if number else english or doc
+
+
+def glossary_page(terms: dict[str, Term], titles: dict[str, str]) -> str:
+    lines = [
+        "# Glossary 詞彙表",
+        "",
+        "Every term that a lecture notebook introduces in its **Key terms 關鍵詞** table, "
+        "with the Traditional Chinese term that the lecture notes use. "
+        "*First mentioned* links to the lecture where the term first appears; that mention links back here.",
+        "",
+        "```{list-table}",
+        ":header-rows: 1",
+        ":widths: 20 16 40 24",
+        ":class: nnlab-glossary",
+        "",
+        "* - English",
+        "  - 繁體中文",
+        "  - Meaning",
+        "  - First mentioned",
+    ]
+    for t in sorted(terms.values(), key=lambda t: t.english.lower()):
+        where = t.first or (t.notebooks[0] if t.notebooks else None)
+        ref = f"{{doc}}`{short_title(where, titles)} </{where}>`" if where else " "
+        lines += [
+            f"* - (glossary-{t.slug})=",
+            "",
+            f"    **{md_cell(t.english)}**",
+            f"  - {md_cell(t.chinese)}",
+            f"  - {md_cell(t.meaning)}",
+            f"  - {ref}",
+        ]
+    lines += ["```", ""]
+    if not terms:
+        lines[4:] = ["No notebook has a key-terms table yet.", ""]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- staging
+def title_of(nb: nbformat.NotebookNode, fallback: str) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            m = re.match(r"\s*#\s+(.+)", cell.source)
+            if m:
+                return plain(m.group(1))
+            break
+    return fallback
+
+
+def check_outputs(nbs: dict[str, nbformat.NotebookNode]) -> None:
+    """Fail if a lecture notebook stores an error output (execute_notebooks is off, so
+    Sphinx would render the traceback as if it were content and still exit 0)."""
+    bad = []
+    for doc, nb in nbs.items():
+        for i, cell in enumerate(nb.cells):
+            for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+                if out.get("output_type") == "error":
+                    bad.append(f"{doc}.ipynb cell {i}: {out.get('ename')}: {out.get('evalue')}")
+    if bad:
+        raise SystemExit("notebooks with error outputs (re-run and save them):\n  " + "\n  ".join(bad))
+
+
+def launch_settings(cfg: dict) -> dict:
+    """Apply NNLAB_* environment overrides to the launch and repository settings."""
+    env = os.environ
+    lb = cfg.setdefault("launch_buttons", {})
+    repo = cfg.setdefault("repository", {})
+    if "NNLAB_JUPYTERHUB_URL" in env:
+        lb["jupyterhub_url"] = env["NNLAB_JUPYTERHUB_URL"]
+    if "NNLAB_BINDERHUB_URL" in env:
+        lb["binderhub_url"] = env["NNLAB_BINDERHUB_URL"]
+    if env.get("NNLAB_REPO_URL"):
+        repo["url"] = env["NNLAB_REPO_URL"]
+    if env.get("NNLAB_REPO_BRANCH"):
+        repo["branch"] = env["NNLAB_REPO_BRANCH"]
+    lb["thebe"] = False  # thebe loads its code from a CDN
+    if not (lb.get("jupyterhub_url") or lb.get("binderhub_url")):
+        print("note: no jupyterhub_url or binderhub_url: notebook pages get no 'open live' button")
+    return cfg
+
+
+def stage(root: Path = ROOT, dest: Path | None = None) -> dict:
+    """Copy the course into dest and write the generated pages; return what was staged."""
+    dest = dest or root / "build" / "site-src"
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+
+    # docs pages
+    (dest / "docs").mkdir()
+    docs_present = {p.stem for p in (root / "docs").glob("*.md")} if (root / "docs").is_dir() else set()
+    if "index" not in docs_present:
+        raise SystemExit("docs/index.md (the site's home page) is missing")
+    for p in (root / "docs").iterdir():
+        if p.is_file():
+            shutil.copy2(p, dest / "docs" / p.name)
+        elif p.is_dir() and not p.name.startswith((".", "_")):
+            shutil.copytree(p, dest / "docs" / p.name)
+
+    # lecture notebooks, in file-name (= lecture) order
+    lectures = sorted((root / "notebooks").glob("*.ipynb")) if (root / "notebooks").is_dir() else []
+    (dest / "notebooks").mkdir()
+    nbs = {f"notebooks/{p.stem}": nbformat.read(p, as_version=4) for p in lectures}
+    check_outputs(nbs)
+    for p in (root / "notebooks").iterdir() if (root / "notebooks").is_dir() else []:
+        # figures or data next to the notebooks (not checkpoints, not notebooks)
+        if p.suffix != ".ipynb" and not p.name.startswith(".") and p.name != "__pycache__":
+            (shutil.copytree if p.is_dir() else shutil.copy2)(p, dest / "notebooks" / p.name)
+    titles = {doc: title_of(nb, doc.split("/")[-1]) for doc, nb in nbs.items()}
+
+    terms = collect_terms(nbs)
+    add_glossary_links(nbs, terms)
+    for doc, nb in nbs.items():
+        nbformat.write(nb, dest / f"{doc}.ipynb")
+    (dest / "glossary.md").write_text(glossary_page(terms, titles), encoding="utf-8")
+
+    # homework: the student versions only (exercises/, generated by nbgrader; never solutions/)
+    homework = []
+    ex_root = root / "exercises"
+    for folder in sorted(p for p in ex_root.iterdir() if p.is_dir()) if ex_root.is_dir() else []:
+        notebooks = sorted(folder.glob("*.ipynb"))
+        if not notebooks or folder.name.startswith("."):
+            continue
+        shutil.copytree(folder, dest / "exercises" / folder.name,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        # pristine copies to download (the page's copy gets a download note at the top)
+        dl = dest / "_dl" / folder.name
+        shutil.copytree(folder, dl, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        extra = [p for p in dl.rglob("*") if p.is_file() and p.suffix != ".ipynb"]
+        zip_name = None
+        if extra:
+            zip_name = f"{folder.name}.zip"
+            with zipfile.ZipFile(dest / "_dl" / zip_name, "w", zipfile.ZIP_DEFLATED) as z:
+                for p in sorted(dl.rglob("*")):
+                    if p.is_file():
+                        z.write(p, Path(folder.name) / p.relative_to(dl))
+        for nbp in notebooks:
+            doc = f"exercises/{folder.name}/{nbp.stem}"
+            nb = nbformat.read(nbp, as_version=4)
+            titles[doc] = title_of(nb, nbp.stem)
+            rel_dl = f"../../_dl/{folder.name}/{nbp.name}"
+            note = (f":::{{admonition}} Download\n:class: tip\n"
+                    f"{{download}}`Download {nbp.name} <{rel_dl}>`"
+                    + (f" (or {{download}}`the whole folder {zip_name} <../../_dl/{zip_name}>`)" if zip_name else "")
+                    + ", open it in JupyterLab (`make lab`), fill in every `YOUR CODE HERE`, "
+                      "run all cells and hand in the saved notebook.\n:::")
+            first = nb.cells[0] if nb.cells else None
+            heading = re.match(r"\s*#\s[^\n]*\n?", first.source) if first and first.cell_type == "markdown" else None
+            if heading:  # right under the title
+                first.source = first.source[:heading.end()] + "\n" + note + "\n\n" + first.source[heading.end():]
+            else:
+                nb.cells.insert(0, nbformat.v4.new_markdown_cell(note))
+            nbformat.write(nb, dest / f"{doc}.ipynb")
+            homework.append((doc, nbp.name, folder.name, zip_name))
+    if homework:
+        rows = ["# Homework 作業", "",
+                "The homework as you get it: each notebook has questions, cells to fill in "
+                "(`YOUR CODE HERE`) and tests that check your answers when you run them. "
+                "Download the notebook, work in JupyterLab (`make lab`), and hand in the saved file.", ""]
+        for doc, fname, folder, zip_name in homework:
+            rows.append(f"- {{doc}}`{titles[doc]} </{doc}>`: {{download}}`{fname} <../_dl/{folder}/{fname}>`"
+                        + (f", {{download}}`{zip_name} <../_dl/{zip_name}>`" if zip_name else ""))
+        rows.append("")
+        (dest / "exercises").mkdir(exist_ok=True)
+        (dest / "exercises" / "index.md").write_text("\n".join(rows), encoding="utf-8")
+
+    # table of contents
+    def entry(stem):
+        return {"file": f"docs/{stem}"}
+
+    parts = []
+    if nbs:
+        parts.append({"caption": "Lectures 課程", "numbered": False,
+                      "chapters": [{"file": d} for d in nbs]})
+    if homework:
+        parts.append({"caption": "Homework 作業",
+                      "chapters": [{"file": "exercises/index", "sections": [{"file": h[0]} for h in homework]}]})
+    course = []
+    for stem, children in DOCS[1:]:
+        if stem in docs_present:
+            e = entry(stem)
+            kids = [entry(c) for c in children if c in docs_present]
+            if kids:
+                e["sections"] = kids
+            else:  # e.g. docs/homework.md not written yet: an empty {tableofcontents} is a warning
+                page = dest / "docs" / f"{stem}.md"
+                page.write_text(re.sub(r"```\{tableofcontents\}\s*```\n?", "", page.read_text(encoding="utf-8")),
+                                encoding="utf-8")
+            course.append(e)
+    course.append({"file": "glossary"})
+    parts.append({"caption": "Course 課程資訊", "chapters": course})
+    toc = {"format": "jb-book", "root": "docs/index", "parts": parts}
+    (dest / "_toc.yml").write_text("# generated by book/build.py from the files present\n"
+                                   + yaml.safe_dump(toc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+    # config and static files
+    cfg = yaml.safe_load((BOOK / "_config.yml").read_text(encoding="utf-8"))
+    (dest / "_config.yml").write_text(yaml.safe_dump(launch_settings(cfg), sort_keys=False, allow_unicode=True),
+                                      encoding="utf-8")
+    shutil.copytree(BOOK / "static", dest / "_static")
+    shutil.copytree(BOOK / "_ext", dest / "_ext", ignore=shutil.ignore_patterns("__pycache__"))
+    skipped = sorted(docs_present - {d for d, _ in DOCS} - {c for _, cs in DOCS for c in cs})
+    if skipped:
+        print(f"note: docs pages not on the site (add them to DOCS in book/build.py): {skipped}")
+    return {"lectures": list(nbs), "homework": [h[0] for h in homework], "terms": len(terms), "dest": dest}
+
+
+def build(src: Path, out_parent: Path) -> None:
+    """jupyter-book build --all -n -W --keep-going src, into out_parent/_build/html."""
+    cmd = [sys.executable, "-c", "import sys; from jupyter_book.cli.main import main; sys.exit(main())",
+           "build", str(src), "--path-output", str(out_parent), "--all", "-n", "-W", "--keep-going"]
+    print("+ jupyter-book " + " ".join(cmd[3:]), flush=True)
+    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
+    proc = subprocess.run(cmd, cwd=src, env=env)
+    if proc.returncode:
+        raise SystemExit(f"site build failed (exit {proc.returncode}): see the warnings above")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--stage", type=Path, default=ROOT / "build" / "site-src", help="staging folder")
+    ap.add_argument("--out", type=Path, default=ROOT,
+                    help="the site goes to OUT/_build/html (default: the repository root)")
+    ap.add_argument("--no-build", action="store_true", help="only stage the sources")
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    info = stage(ROOT, args.stage.resolve())
+    print(f"staged {len(info['lectures'])} lectures, {len(info['homework'])} homework notebooks, "
+          f"{info['terms']} glossary terms in {info['dest']}")
+    if not args.no_build:
+        build(info["dest"], args.out.resolve())
+        print(f"site built in {time.perf_counter() - t0:.1f} s: {args.out.resolve() / '_build' / 'html' / 'index.html'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

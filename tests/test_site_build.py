@@ -1,0 +1,145 @@
+"""The site's staging step (book/build.py), without building or a browser: key-terms tables,
+glossary links, the generated table of contents, and what gets published."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("nnlab_site_build", ROOT / "book" / "build.py")
+site = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = site  # dataclasses look their module up there
+_spec.loader.exec_module(site)
+
+TABLE = """## Key terms 關鍵詞
+
+| English | 繁體中文 | meaning |
+|---|---|---|
+| neuron | 神經元 | weights its inputs, adds a bias, applies $\\sigma$ |
+| **learning rate** | 學習率 | the step size $\\eta$ (a \\| b) |
+"""
+
+
+def test_key_terms_parses_the_table():
+    assert site.key_terms(TABLE) == [
+        ("neuron", "神經元", "weights its inputs, adds a bias, applies $\\sigma$"),
+        ("**learning rate**", "學習率", "the step size $\\eta$ (a \\| b)"),
+    ]
+    assert site.key_terms("## Key terms\n\n| a | b |") == []  # not the exact heading: not a key-terms cell
+    with pytest.raises(ValueError, match="English"):
+        site.key_terms("## Key terms 關鍵詞\n\n| Term | 中文 |\n|---|---|\n| a | b |")
+
+
+def test_link_first_skips_math_code_links_and_headings():
+    term = site.Term("neuron", "神經元", "", "neuron")
+    src = ("# A neuron\n\nSee [the neuron](01_neuron.ipynb), `neuron`, $neuron$ and\n\n"
+           "```python\nneuron = 1\n```\n\nEach neurons' output; neuronal is not it. A neuron again.")
+    out, done = site.link_first(src, term)
+    assert done
+    assert out.count("(#glossary-neuron)") == 1
+    assert "Each [neurons](#glossary-neuron)' output" in out  # the first mention outside protected text
+    assert out.startswith("# A neuron\n") and "`neuron`" in out and "$neuron$" in out
+    assert site.link_first("no such word here", term) == ("no such word here", False)
+
+
+def _notebook(title: str, table: str, body: str, error: bool = False):
+    code = new_code_cell("print(1)", execution_count=1)
+    code.outputs = [new_output("error", ename="ValueError", evalue="bad", traceback=[])] if error else \
+        [new_output("stream", name="stdout", text="1\n")]
+    return new_notebook(cells=[new_markdown_cell(f"# {title}"), new_markdown_cell(table),
+                               new_markdown_cell(body), code],
+                        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                                 "language": "python"}})
+
+
+@pytest.fixture
+def repo(tmp_path):
+    (tmp_path / "docs").mkdir()
+    for name in ("index", "students", "instructors", "homework"):
+        (tmp_path / "docs" / f"{name}.md").write_text(f"# {name}\n")
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    nbformat.write(_notebook("Two", "## Key terms 關鍵詞\n\n| English | 繁體中文 | meaning |\n|---|---|---|\n"
+                                    "| learning rate | 學習率 | η |\n| neuron | 神經元 | again |",
+                             "Uses the neuron."), nbdir / "02_two.ipynb")
+    nbformat.write(_notebook("One", TABLE, "A learning rate is mentioned here first? No: this is notebook one."),
+                   nbdir / "01_one.ipynb")
+    for hw in ("hw1", "hw2"):
+        (tmp_path / "exercises" / hw).mkdir(parents=True)
+        nbformat.write(new_notebook(cells=[new_markdown_cell(f"# Homework {hw}")]), tmp_path / "exercises" / hw / f"{hw}.ipynb")
+        (tmp_path / "solutions" / hw).mkdir(parents=True)
+        nbformat.write(new_notebook(cells=[new_markdown_cell("# SOLUTION")]), tmp_path / "solutions" / hw / f"{hw}.ipynb")
+    (tmp_path / "exercises" / "hw2" / "data.csv").write_text("x\n1\n")
+    return tmp_path
+
+
+def test_stage_writes_toc_in_lecture_order_without_solutions(repo, tmp_path):
+    info = site.stage(repo, tmp_path / "out")
+    dest = info["dest"]
+    toc = yaml.safe_load((dest / "_toc.yml").read_text())
+    files = [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    assert files[:3] == ["notebooks/01_one", "notebooks/02_two", "exercises/index"]
+    hw = [s["file"] for s in toc["parts"][1]["chapters"][0]["sections"]]
+    assert hw == ["exercises/hw1/hw1", "exercises/hw2/hw2"]
+    instructors = next(c for c in toc["parts"][2]["chapters"] if c["file"] == "docs/instructors")
+    assert instructors["sections"] == [{"file": "docs/homework"}]
+    assert not list(dest.rglob("solutions")) and "SOLUTION" not in "".join(
+        p.read_text() for p in dest.rglob("*.ipynb"))
+    assert (dest / "_dl" / "hw2.zip").exists() and not (dest / "_dl" / "hw1.zip").exists()
+    hw1 = nbformat.read(dest / "exercises" / "hw1" / "hw1.ipynb", as_version=4).cells[0].source
+    assert hw1.startswith("# Homework hw1\n") and "{download}`Download hw1.ipynb <../../_dl/hw1/hw1.ipynb>`" in hw1
+    assert nbformat.read(dest / "_dl" / "hw1" / "hw1.ipynb", as_version=4).cells[0].source == "# Homework hw1"
+    cfg = yaml.safe_load((dest / "_config.yml").read_text())
+    assert cfg["execute"]["execute_notebooks"] == "off"
+    assert cfg["launch_buttons"]["thebe"] is False
+
+
+def test_glossary_merges_terms_and_links_first_mentions(repo, tmp_path):
+    info = site.stage(repo, tmp_path / "out")
+    dest = info["dest"]
+    glossary = (dest / "glossary.md").read_text()
+    assert glossary.count("(glossary-neuron)=") == 1 and "(glossary-learning-rate)=" in glossary
+    assert "神經元" in glossary and "學習率" in glossary
+    one = nbformat.read(dest / "notebooks" / "01_one.ipynb", as_version=4)
+    two = nbformat.read(dest / "notebooks" / "02_two.ipynb", as_version=4)
+    assert "[neuron](#glossary-neuron)" in one.cells[1].source  # its key-terms table
+    assert "**[learning rate](#glossary-learning-rate)**" in one.cells[1].source
+    assert "[neuron](#glossary-neuron)" in two.cells[1].source  # every table links to the glossary
+    assert "#glossary" not in two.cells[2].source  # already mentioned in 01: no second first-mention link
+    assert one.cells[0].source == "# One"  # titles untouched
+
+
+def test_error_outputs_fail_the_build(repo, tmp_path):
+    nbformat.write(_notebook("Bad", TABLE, "x", error=True), repo / "notebooks" / "03_bad.ipynb")
+    with pytest.raises(SystemExit, match="03_bad.ipynb cell 3: ValueError"):
+        site.stage(repo, tmp_path / "out")
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.stem)
+def test_lecture_notebook_feeds_the_glossary(path):
+    """The site's glossary is built from these tables: each lecture has one with the exact heading."""
+    nb = nbformat.read(path, as_version=4)
+    terms = [t for c in nb.cells if c.cell_type == "markdown" for t in site.key_terms(c.source)]
+    assert terms, f"{path.name}: no '## Key terms 關鍵詞' table with | English | 繁體中文 | meaning | columns"
+    assert all(site.plain(en) and site.plain(zh) for en, zh, _ in terms), terms
+
+
+@pytest.mark.slow
+def test_a_warning_fails_the_build(repo, tmp_path, capfd):
+    """A plain Sphinx build exits 0 on a broken link; ours (-n -W --keep-going) must not."""
+    path = repo / "notebooks" / "01_one.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(new_markdown_cell("See [the missing lecture](99_no_such_lecture.ipynb)."))
+    nbformat.write(nb, path)
+    info = site.stage(repo, tmp_path / "src")
+    with pytest.raises(SystemExit, match="site build failed"):
+        site.build(info["dest"], tmp_path)
+    out = capfd.readouterr()
+    assert "99_no_such_lecture" in out.out + out.err
