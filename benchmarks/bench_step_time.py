@@ -129,12 +129,13 @@ def step_times(quick: bool) -> dict:
         if quick:
             n_b, repeats = max(2, n_b // 5), 3
         batches = _batches(sizes, batch, n_b)
-        steps = {"nnlab": nnlab_step(sizes), "numpy": numpy_step(sizes)}
-        data = {"nnlab": batches, "numpy": batches}
+        # nnlab and the hand-written loop take turns; PyTorch runs in a phase of its own,
+        # because its OpenMP threads keep spinning after a call and would slow whatever runs next.
+        row = _median_steps({"nnlab": nnlab_step(sizes), "numpy": numpy_step(sizes)},
+                            {"nnlab": batches, "numpy": batches}, repeats)
         if torch is not None:
-            steps["torch"] = torch_step(sizes)
-            data["torch"] = [(torch.from_numpy(X), torch.from_numpy(y)) for X, y in batches]
-        row = _median_steps(steps, data, repeats)
+            tb = [(torch.from_numpy(X), torch.from_numpy(y)) for X, y in batches]
+            row.update(_median_steps({"torch": torch_step(sizes)}, {"torch": tb}, repeats))
         out[key] = row
         print(f"   {key:24s} " + "  ".join(f"{k} {v * 1e6:9.1f} us" for k, v in row.items()), flush=True)
     return out
