@@ -296,3 +296,32 @@ def test_regrading_gives_the_same_table(graded, tmp_path):
         again = list(csv.DictReader(f))
     first = [r for r in graded["rows"] if r["student"] in keep]
     assert again == first
+
+
+class _FailingApi:
+    """Stands in for nbgrader's API: every autograde fails with the given log."""
+
+    def __init__(self, log):
+        self.log, self.calls = log, 0
+
+    def autograde(self, *args, **kwargs):
+        self.calls += 1
+        return {"success": False, "log": self.log, "error": ""}
+
+
+@pytest.mark.parametrize("log,calls,status", [
+    ("zmq.error.ZMQError: Address already in use (addr='tcp://127.0.0.1:53495')", 3, "error"),
+    ("RuntimeError: Kernel died before replying to kernel_info", 3, "error"),
+    ("nbclient.exceptions.DeadKernelError: Kernel died", 1, "crashed"),
+])
+def test_grading_machine_failures_are_retried_and_never_blamed_on_the_student(tmp_path, monkeypatch, log, calls, status):
+    api = _FailingApi(log)
+    monkeypatch.setattr(grade, "_W", {"root": tmp_path, "template": ROOT, "timeout": 10, "api": api, "releases": {}})
+    sub = tmp_path / "in" / "hw1.ipynb"
+    sub.parent.mkdir()
+    sub.write_text((ROOT / "exercises" / "hw1" / "hw1.ipynb").read_text(encoding="utf-8"), encoding="utf-8")
+    r = grade.grade_one({"assignment": "hw1", "sid": "s1", "student": "s1", "file": str(sub)})
+    assert api.calls == calls
+    assert r["status"] == status and r["score"] == 0.0
+    if status == "error":
+        assert "grade this submission again" in r["notes"]

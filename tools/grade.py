@@ -380,6 +380,12 @@ def _status(words) -> str:
     return "+".join(ws) if ws else "ok"
 
 
+# Failures of the grading machine, not of the submission: the submission is graded again.
+KERNEL_START_ERRORS = ("Address already in use", "ZMQError", "Kernel didn't respond", "before replying to kernel_info")
+# Failures caused by the submission itself: retrying would give the same result.
+STUDENT_FAILURES = ("DeadKernelError", "Kernel died", "kernel died", "Timeout", "timed out")
+
+
 def grade_one(job) -> dict:
     """Grade one submission in this worker's course directory. Never raises."""
     import nbformat
@@ -411,13 +417,26 @@ def grade_one(job) -> dict:
             shutil.rmtree(d)
     sub_dir.mkdir(parents=True)
     nbformat.write(nb, str(sub_dir / f"{a}.ipynb"))
-    try:
-        res = _W["api"].autograde(a, sid, force=True, create=True)
-    except Exception as err:  # nbgrader itself failed
-        res = {"success": False, "log": "", "error": f"{type(err).__name__}: {err}"}
-    text = (res.get("log") or "") + "\n" + (res.get("error") or "")
+    for attempt in range(3):
+        try:
+            res = _W["api"].autograde(a, sid, force=True, create=True)
+        except Exception as err:  # nbgrader itself failed
+            res = {"success": False, "log": "", "error": f"{type(err).__name__}: {err}"}
+        text = (res.get("log") or "") + "\n" + (res.get("error") or "")
+        if res.get("success"):
+            break
+        startup = any(s in text for s in KERNEL_START_ERRORS)
+        student = not startup and any(s in text for s in STUDENT_FAILURES)
+        if student or attempt == 2:
+            break
+        # A failure of the grading machine (two workers' kernels picking the same port, a slow
+        # kernel start), not of the submission: grade it again rather than lose the grade.
+        notes.add(f"grading failed on attempt {attempt + 1} and was repeated")
     if not res.get("success"):
-        if "DeadKernelError" in text or "Kernel died" in text or "kernel died" in text:
+        if startup:
+            notes.add("error")
+            notes.add("the grading machine could not start a kernel (3 attempts): grade this submission again")
+        elif "DeadKernelError" in text or "Kernel died" in text or "kernel died" in text:
             notes.add("crashed")
             notes.add("the kernel died while running the notebook; nothing could be graded")
         elif "Timeout" in text or "timed out" in text:
