@@ -20,12 +20,13 @@ def run(quick: bool = False) -> dict:
     import nbformat
     from nbclient import NotebookClient
 
-    sliders, run_s = {}, {}
+    sliders, run_s, precomputed = {}, {}, []
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         n = 3 if quick else 9
         nb.cells.append(nbformat.v4.new_code_cell(
-            f"import json, nnlab.widgets as _w\nprint('SLIDERS=' + json.dumps(_w.benchmark_all({n})))"))
+            f"import json, nnlab.widgets as _w\n"
+            f"print('SLIDERS=' + json.dumps({{'latency': _w.benchmark_all({n}), 'precomputed': _w.precomputed()}}))"))
         client = NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=False,
                                 resources={"metadata": {"path": str(path.parent)}})
         t0 = time.perf_counter()
@@ -34,12 +35,13 @@ def run(quick: bool = False) -> dict:
         run_s[path.stem] = round(time.perf_counter() - t0 - _cell_seconds(nb.cells[-1]), 2)
         text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("output_type") == "stream")
         found = json.loads(text.split("SLIDERS=", 1)[1])
-        for name, seconds in found.items():
+        precomputed += found["precomputed"]
+        for name, seconds in found["latency"].items():
             sliders[name] = round(seconds, 4)
             flag = "" if seconds <= GOAL_S else "  (over the 0.1 s goal)"
             print(f"   {name:40s} {seconds * 1000:7.1f} ms{flag}", flush=True)
         print(f"   {path.name} ran in {run_s[path.stem]:.1f} s", flush=True)
-    return {"sliders": sliders, "notebook_run_s": run_s,
+    return {"sliders": sliders, "sliders_precomputed": sorted(precomputed), "notebook_run_s": run_s,
             "goals_sliders": {"all_sliders_within_0.1s": all(v <= GOAL_S for v in sliders.values()),
                               "each_notebook_within_20s": all(v <= 20 for v in run_s.values()),
                               "all_notebooks_within_90s": sum(run_s.values()) <= 90}}

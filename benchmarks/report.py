@@ -56,8 +56,10 @@ def write_readme(r: dict, path):
     if s:
         lines += ["## Slider latency (median of one move: callback + figure as PNG; goal ≤ 100 ms)", "",
                   "| notebook:slider | median |", "|---|---|"]
-        lines += [f"| `{k}` | {v * 1000:.1f} ms |" for k, v in sorted(s.items())]
-        lines.append("")
+        pre = set(r.get("sliders_precomputed", []))
+        lines += [f"| `{k}` | {v * 1000:.1f} ms{' (precomputed frames)' if k in pre else ''} |" for k, v in sorted(s.items())]
+        lines += ["", "Precomputed sliders draw every position once when the notebook runs "
+                  "(`slider_plot(..., precompute=True)`); a move then shows a stored picture.", ""]
     n = r.get("notebook_run_s")
     if n:
         lines += ["## Notebook run time (goal ≤ 20 s each, ≤ 90 s together)", "", "| notebook | seconds |", "|---|---|"]

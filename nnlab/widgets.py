@@ -51,6 +51,19 @@ def _make_control(key, spec):
     )
 
 
+def _all_values(ctrl):
+    """Every value a control can take: each option, or each slider stop from min to max."""
+    if hasattr(ctrl, "options") and not hasattr(ctrl, "min"):
+        return [o if not isinstance(o, tuple) else o[1] for o in ctrl.options]
+    n = int(round((ctrl.max - ctrl.min) / ctrl.step))
+    if isinstance(ctrl.value, (int, np.integer)):
+        return [int(ctrl.min + k * ctrl.step) for k in range(n + 1)]
+    return [float(np.round(ctrl.min + k * ctrl.step, 10)) for k in range(n + 1)]
+
+
+PRECOMPUTE_LIMIT = 400
+
+
 def _sweep(ctrl, n: int = 9):
     """Values a control takes in a sweep: every option, or n evenly spaced slider stops."""
     if hasattr(ctrl, "options") and not hasattr(ctrl, "min"):
@@ -59,7 +72,8 @@ def _sweep(ctrl, n: int = 9):
     if isinstance(ctrl.value, (int, np.integer)):
         return sorted({int(round(s)) for s in stops})
     step = ctrl.step or 1e-9
-    return [float(ctrl.min + round((s - ctrl.min) / step) * step) for s in stops]
+    snapped = [float(np.round(ctrl.min + round((s - ctrl.min) / step) * step, 10)) for s in stops]
+    return list(dict.fromkeys(snapped))          # a coarse slider has fewer stops than n
 
 
 class SliderPlot:
@@ -71,7 +85,7 @@ class SliderPlot:
     """
 
     def __init__(self, draw, name: str, controls: dict, figsize=(6, 3.5), dpi: int = 80,
-                 static: str | None = None, static_values=None):
+                 static: str | None = None, static_values=None, precompute: bool = False):
         import ipywidgets as w
         from matplotlib.figure import Figure
 
@@ -86,6 +100,19 @@ class SliderPlot:
             raise ValueError(f"static={static!r} is not one of the controls {list(self.controls)}")
         self.static = static
         self.static_values = static_values
+        self._frames: dict = {}
+        if precompute:
+            import itertools
+
+            grid = list(itertools.product(*(_all_values(c) for c in self.controls.values())))
+            if len(grid) > PRECOMPUTE_LIMIT:
+                raise ValueError(
+                    f"precompute would draw {len(grid)} figures (every combination of the controls' "
+                    f"values); the limit is {PRECOMPUTE_LIMIT}: use coarser steps or fewer controls"
+                )
+            for combo in grid:
+                values = dict(zip(self.controls, combo))
+                self._frames[self._key(values)] = self._draw_png(values)
         for ctrl in self.controls.values():
             ctrl.observe(lambda change: self.update(), names="value")
         self.update()
@@ -94,15 +121,24 @@ class SliderPlot:
     def values(self) -> dict:
         return {k: c.value for k, c in self.controls.items()}
 
-    def render(self, **values) -> bytes:
-        """Draw with the given values (others at their current setting); return PNG bytes."""
-        vals = self.values()
-        vals.update(values)
+    def _key(self, values: dict) -> tuple:
+        # slider values arrive as min + k * step from the browser: round away the last bits
+        return tuple(round(v, 9) if isinstance(v, float) else v for v in (values[k] for k in self.controls))
+
+    def _draw_png(self, values: dict) -> bytes:
         self.fig.clear()
-        self.draw(self.fig, **vals)
+        self.draw(self.fig, **values)
         buf = io.BytesIO()
         self.fig.savefig(buf, format="png")
         return buf.getvalue()
+
+    def render(self, **values) -> bytes:
+        """The figure for the given values (others at their current setting) as PNG bytes:
+        a precomputed frame when there is one, else drawn now."""
+        vals = self.values()
+        vals.update(values)
+        frame = self._frames.get(self._key(vals))
+        return frame if frame is not None else self._draw_png(vals)
 
     def update(self):
         self.image.value = self.render()
@@ -155,19 +191,26 @@ class SliderPlot:
 
 
 def slider_plot(draw, *, name: str, figsize=(6, 3.5), dpi: int = 80, static: str | None = None,
-                static_values=None, **controls) -> SliderPlot:
+                static_values=None, precompute: bool = False, **controls) -> SliderPlot:
     """Make a live slider demo; see the module docstring.
 
     name: a unique name such as ``"01_neuron:w"`` (used by ``make bench``).
     controls: ``w=(-5.0, 5.0, 0.1, 1.0)`` (min, max, step, start) makes a slider
     (integers make an IntSlider), ``kind=["sigmoid", "step"]`` a menu.
     static: the control the website's kernel-free version sweeps (default: the first).
+    precompute: draw the figure for every combination of the controls' values once, now
+        (at most 400), so that a move only shows a stored picture; for draws too slow to feel live.
     """
     static = static if static is not None else next(iter(controls))
     return SliderPlot(draw, name, controls, figsize=figsize, dpi=dpi, static=static,
-                      static_values=static_values)
+                      static_values=static_values, precompute=precompute)
 
 
 def benchmark_all(n: int = 9) -> dict:
     """Median slider latency (seconds) of every demo made in this process, by name."""
     return {name: demo.latency(n) for name, demo in REGISTRY.items()}
+
+
+def precomputed() -> list:
+    """Names of the demos made with ``precompute=True`` (a move shows a stored frame)."""
+    return sorted(name for name, demo in REGISTRY.items() if demo._frames)
