@@ -43,7 +43,8 @@ venv: $(VENV)/.course
 dev: $(VENV)/.dev
 
 lab: $(VENV)/.course
-	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" notebooks
+	@# The whole course (notebooks/ and the homework in exercises/) is reachable; the file browser opens on notebooks/.
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --ServerApp.default_url=/lab/tree/notebooks
 
 # pytest exits 5 when it collects no test: that is a failure here, with a clear message.
 test: $(VENV)/.dev
