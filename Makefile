@@ -44,7 +44,7 @@ dev: $(VENV)/.dev
 
 lab: $(VENV)/.course
 	@# The whole course (notebooks/ and the homework in exercises/) is reachable; the file browser opens on notebooks/.
-	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --ServerApp.default_url=/lab/tree/notebooks
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks
 
 # pytest exits 5 when it collects no test: that is a failure here, with a clear message.
 test: $(VENV)/.dev
