@@ -243,7 +243,7 @@ def test_crash_and_timeout_are_never_plain_ok(graded):
 
 def test_manual_question_is_reported_separately(graded):
     row = next(r for r in graded["rows"] if (r["student"], r["assignment"]) == ("correct", "hw2"))
-    assert row["manual_points"] == "3"
+    assert row["manual_max_score"] == "3"
 
 
 def test_submissions_are_unchanged(graded):

@@ -366,7 +366,7 @@ def _hidden_lines(a) -> set[str]:
 
 def _result(job, status, score=0.0, max_score=None, manual=0.0, notes=(), cells=()):
     return dict(student=job["student"], assignment=job["assignment"], score=score,
-                max_score=max_score, manual_points=manual, status=status,
+                max_score=max_score, manual_max_score=manual, status=status,
                 notes=";".join(sorted(notes)), cells=list(cells), file=job.get("file", ""))
 
 
@@ -560,10 +560,10 @@ def write_outputs(results, out: Path):
     out.mkdir(parents=True, exist_ok=True)
     with open(out / "grades.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["student", "assignment", "score", "max_score", "status", "manual_points", "notes"])
+        w.writerow(["student", "assignment", "score", "max_score", "status", "manual_max_score", "notes"])
         for r in results:
             w.writerow([r["student"], r["assignment"], _fmt(r["score"]), _fmt(r["max_score"]), r["status"],
-                        _fmt(r["manual_points"]), r["notes"]])
+                        _fmt(r["manual_max_score"]), r["notes"]])
     with open(out / "cells.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["student", "assignment", "cell", "kind", "points", "max_points", "result"])
@@ -623,7 +623,7 @@ td,th{{border:1px solid #ccc;padding:.3em .6em;vertical-align:top}}tr.passed td:
 tr.failed td:nth-child(3){{color:#a00}}</style></head><body>
 <h1>{e(r['assignment'])}: {e(_fmt(r['score']))} / {e(_fmt(r['max_score']))} points</h1>
 <p>Student: <b>{e(r['student'])}</b>. Status: <code>{e(r['status'])}</code>. {' '.join(e(s) for s in status)}</p>
-<p>Points graded by hand (not included above): {e(_fmt(r['manual_points']) or '0')}.</p>
+{f"<p>Written answers worth {e(_fmt(r['manual_max_score']))} more points are graded by hand; they are not included above.</p>" if r['manual_max_score'] else ''}
 {f'<ul>{notes}</ul>' if notes else ''}
 <table><tr><th>test</th><th>kind</th><th>result</th><th>points</th><th>message</th></tr>
 {''.join(rows)}
