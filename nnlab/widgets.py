@@ -94,7 +94,8 @@ class SliderPlot:
         self.draw, self.name = draw, name
         self.controls = {k: _make_control(k, spec) for k, spec in controls.items()}
         self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
-        self.image = w.Image(format="png")
+        # shown at the figure's own pixel size: stretched to the cell's width it looks blurred
+        self.image = w.Image(format="png", width=str(int(figsize[0] * dpi)))
         self.widget = w.VBox([*self.controls.values(), self.image])
         if static is not None and static not in self.controls:
             raise ValueError(f"static={static!r} is not one of the controls {list(self.controls)}")
