@@ -61,6 +61,11 @@ def as_float_array(x, name: str, ndim: int | tuple[int, ...] | None = None,
 def check_labels(T, name: str, n_examples: int, n_classes: int) -> np.ndarray:
     """Return integer labels of shape (N,) from labels (N,) or one-hot (N, K)."""
     T = np.asarray(T)
+    if T.ndim == 2 and T.shape[1] == 1 and n_classes > 1:
+        raise ValueError(
+            f"{name} has shape {shape_str(T.shape)}: give class labels as a 1-D array of shape "
+            f"{shape_str((n_examples,))} (use T.ravel()), or one-hot rows of shape {shape_str((n_examples, n_classes))}"
+        )
     if T.ndim == 2:
         if T.shape != (n_examples, n_classes):
             raise ValueError(

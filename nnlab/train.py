@@ -121,7 +121,8 @@ def fit(net, X, T, *, epochs: int, batch_size: int, optimizer=None, loss="softma
     X = as_float_array(X, "X", ndim=2, hint=" (N examples, n_0 features)")
     T = _as_targets(net, T, loss)
     if len(T) != len(X):
-        raise ValueError(f"X has {len(X)} examples but T has {len(T)}: they must match row for row")
+        hint = " (is X transposed? examples go in rows: use X.T)" if X.shape[1] == len(T) else ""
+        raise ValueError(f"X has {len(X)} examples but T has {len(T)}: they must match row for row{hint}")
     if X.shape[1] != net.sizes[0]:
         raise ValueError(f"{net!r} expects {net.sizes[0]} input features, got X of shape {shape_str(X.shape)}")
     if getattr(loss, "__name__", "") in ("softmax_cross_entropy", "hinge"):

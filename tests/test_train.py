@@ -113,3 +113,12 @@ def test_logit_losses_refuse_a_squashed_output(loss, output):
     net = MLP([2, 1 if loss.startswith("binary") else 2], output=output)
     with pytest.raises(ValueError, match=f"takes logits.*output activation is '{output}'.*output='identity'"):
         fit(net, X, y, loss=loss, epochs=1, batch_size=4)
+
+
+def test_common_label_and_layout_mistakes_get_a_hint():
+    X, y = moons(20, seed=0)
+    net = MLP([2, 3, 2])
+    with pytest.raises(ValueError, match=r"shape \(20, 1\): give class labels as a 1-D array of shape \(20,\) \(use T.ravel\(\)\)"):
+        fit(net, X, y.reshape(-1, 1), epochs=1, batch_size=4)
+    with pytest.raises(ValueError, match=r"X has 2 examples but T has 20.*is X transposed\? .*use X.T"):
+        fit(MLP([20, 2]), X.T, y, epochs=1, batch_size=4)
