@@ -1,20 +1,25 @@
 """The autograded homework: solutions/ -> exercises/, nbgrader validate, and grading of
-made-up submissions (correct, blank, partial, infinite loop, os._exit, deleted / edited test
-cell, stripped metadata, duplicated cell, malformed JSON, empty folder).
+made-up submissions, honest and hostile, in the sandbox (tools/grading).
 
 The submissions are generated here from the solution and exercise notebooks into a tmp dir,
-then graded once by tools/grade.py (two workers); every case below reads that one run.
+then graded once (two workers, the sandbox on); every case below reads that one run.
+Hostile cases follow docs/homework.md's promises: a submission cannot touch other
+submissions, the grades, the checkout or later kernels, cannot read hidden tests, cannot patch
+how its results are judged, and an answer that uses nnlab's own version scores 0.
 """
 
 from __future__ import annotations
 
+import base64
 import copy
 import csv
 import hashlib
 import json
 import os
 import re
+import socket
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -30,10 +35,13 @@ except ImportError:
     pytest.skip("nbgrader is not installed (pip install -e '.[instructor]'); set NNLAB_REQUIRE_NBGRADER=1 "
                 "to make this an error", allow_module_level=True)
 
-from tools import grade  # noqa: E402
+from tools.grading.cli import grade_all  # noqa: E402
+from tools.grading.config import Settings  # noqa: E402
+from tools.grading.generate import generate_exercises  # noqa: E402
 
 ASSIGNMENTS = ["hw1", "hw2"]
 TIMEOUT = 10  # seconds per cell while testing (the default for real grading is 60)
+SETTINGS = Settings(cell_timeout=TIMEOUT, notebook_timeout=120, workers=2)
 HIDDEN_RE = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 
 pytestmark = pytest.mark.slow
@@ -78,7 +86,7 @@ def strip_outputs(nb):
 
 
 def test_exercises_match_what_solutions_generate(tmp_path):
-    grade.generate_exercises(tmp_path)
+    generate_exercises(tmp_path)
     for a in ASSIGNMENTS:
         committed = ROOT / "exercises" / a / f"{a}.ipynb"
         assert committed.exists(), f"{committed} is missing: run `make exercises` and commit it"
@@ -129,21 +137,43 @@ def _solution_source(a, grade_id):
     return "".join(cell_by_id(load(ROOT / "solutions" / a / f"{a}.ipynb"), grade_id)["source"])
 
 
-def make_submissions(base: Path) -> dict:
+def _add_cell(nb, source, after=None):
+    """A cell the student added (no nbgrader metadata), after the cell named ``after`` or at the end."""
+    cell = {"cell_type": "code", "execution_count": None, "id": f"added{len(nb['cells'])}", "metadata": {},
+            "outputs": [], "source": source}
+    k = len(nb["cells"]) if after is None else nb["cells"].index(cell_by_id(nb, after)) + 1
+    nb["cells"].insert(k, cell)
+    return nb
+
+
+WRONG_HW1 = {  # answers of the right shape and type, with wrong values
+    "sigmoid_prime": "def sigmoid_prime(Z):\n    return np.zeros_like(np.asarray(Z, dtype=float))\n",
+    "relu_prime": "def relu_prime(Z):\n    return np.zeros(np.shape(Z))\n",
+    "dense_forward": "def dense_forward(A_prev, W, b):\n    return np.zeros((len(A_prev), len(W))), (A_prev, W)\n",
+    "dense_backward": "def dense_backward(dZ, cache):\n    A_prev, W = cache\n"
+                      "    return np.zeros_like(A_prev), np.zeros_like(W), np.zeros(W.shape[0])\n",
+    "softmax_cross_entropy": "def softmax_cross_entropy(Z, y):\n    return 0.0, np.zeros_like(Z)\n",
+}
+
+
+def make_submissions(base: Path, out: Path, port: int) -> dict:
     """Write the made-up submissions; return {(student, assignment): (score, status)} expected."""
     sol = {a: strip_outputs(load(ROOT / "solutions" / a / f"{a}.ipynb")) for a in ASSIGNMENTS}
     ex = {a: load(ROOT / "exercises" / a / f"{a}.ipynb") for a in ASSIGNMENTS}
     expected = {}
 
-    def put(student, a, nb=None, text=None, name=None, score=None, status=None):
+    def put(student, a, nb=None, text=None, name=None, score=None, status=None, raw=None):
         d = base / student / a
         d.mkdir(parents=True, exist_ok=True)
         if text is None and nb is not None:
             text = json.dumps(nb, indent=1)
-        if text is not None:
+        if raw is not None:
+            (d / (name or f"{a}.ipynb")).write_bytes(raw)
+        elif text is not None:
             (d / (name or f"{a}.ipynb")).write_text(text, encoding="utf-8")
         expected[(student, a)] = (score, status)
 
+    # -- honest cases
     put("correct", "hw1", sol["hw1"], score=15, status="ok")
     put("correct", "hw2", sol["hw2"], score=14, status="ok")
     put("blank", "hw1", ex["hw1"], score=0, status="ok")
@@ -156,15 +186,15 @@ def make_submissions(base: Path) -> dict:
     _set_source(nb, "dense_backward", wrong)  # db and dA_prev still right: 2 more points
     put("partial", "hw1", nb, name="hw1 (1).ipynb", score=6, status="ok")
 
-    nb = copy.deepcopy(sol["hw1"])  # infinite loop in one answer cell: its 2 points are lost
+    nb = copy.deepcopy(sol["hw1"])  # infinite loop before relu_prime's def: its 2 points are lost
     _set_source(nb, "relu_prime", "while True:\n    pass\n" + _solution_source("hw1", "relu_prime"))
     put("loop", "hw1", nb, score=13, status="timeout")
 
-    nb = copy.deepcopy(sol["hw1"])  # the kernel dies
+    nb = copy.deepcopy(sol["hw1"])  # the kernel dies in one cell: that cell is skipped, the rest graded
     _set_source(nb, "dense_forward", "import os\nos._exit(1)\n")
-    put("exit", "hw1", nb, score=0, status="crashed")
+    put("exit", "hw1", nb, score=13, status="crashed")
 
-    nb = copy.deepcopy(sol["hw1"])  # two test cells deleted: restored and run
+    nb = copy.deepcopy(sol["hw1"])  # two test cells deleted: the tests come from the source anyway
     nb["cells"] = [c for c in nb["cells"] if gid(c) not in ("test_dense_backward_db", "hidden_softmax_ce")]
     put("deleted", "hw1", nb, score=15, status="tests_deleted")
 
@@ -181,8 +211,7 @@ def make_submissions(base: Path) -> dict:
 
     nb = copy.deepcopy(sol["hw1"])  # an answer cell and a test cell duplicated
     i = next(k for k, c in enumerate(nb["cells"]) if gid(c) == "sigmoid_prime")
-    stub = copy.deepcopy(cell_by_id(ex["hw1"], "sigmoid_prime"))
-    nb["cells"].insert(i, stub)  # the stub first, the real answer after it
+    nb["cells"].insert(i, copy.deepcopy(cell_by_id(ex["hw1"], "sigmoid_prime")))  # the stub first
     j = next(k for k, c in enumerate(nb["cells"]) if gid(c) == "test_relu_prime")
     nb["cells"].insert(j + 1, copy.deepcopy(nb["cells"][j]))
     for k, c in enumerate(nb["cells"]):
@@ -193,135 +222,275 @@ def make_submissions(base: Path) -> dict:
     text = json.dumps(sol["hw1"], indent=1)
     put("malformed", "hw1", text=text[: len(text) // 2], score=0, status="invalid")
     put("empty", "hw1", score=0, status="missing")
-    return expected
+
+    # -- small holes of the old grader
+    nb = copy.deepcopy(sol["hw1"])  # correct answers that write to stderr (a warning, a print, tqdm)
+    _set_source(nb, "sigmoid_prime", "import sys, warnings\nfrom tqdm import tqdm\n"
+                "warnings.warn('a warning')\nprint('debug', file=sys.stderr)\nfor _ in tqdm(range(3)):\n    pass\n"
+                + _solution_source("hw1", "sigmoid_prime"))
+    put("stderr", "hw1", nb, score=15, status="ok")
+    nb = copy.deepcopy(sol["hw1"])  # exit() in the first answer cell
+    _set_source(nb, "sigmoid_prime", _solution_source("hw1", "sigmoid_prime") + "\nexit()\n")
+    put("callsexit", "hw1", nb, score=15, status="ok")
+    nb = _add_cell(copy.deepcopy(sol["hw1"]), "raise KeyboardInterrupt('mine')\n", after="relu_prime")
+    put("ownkbint", "hw1", nb, score=15, status="ok")   # the student's own KeyboardInterrupt is not a timeout
+    put("bom", "hw1", raw=b"\xef\xbb\xbf" + json.dumps(sol["hw1"]).encode(), score=15, status="ok")
+    put("r space", "hw1", ex["hw1"], score=0, status="ok")
+    put("r_space", "hw1", sol["hw1"], score=15, status="ok")
+    (base / "linked" / "hw1").mkdir(parents=True)
+    (base / "linked" / "hw1" / "hw1.ipynb").symlink_to(ROOT / "solutions" / "hw1" / "hw1.ipynb")
+    expected[("linked", "hw1")] = (0, "invalid")
+    (base / ".hidden" / "hw1").mkdir(parents=True)
+    (base / ".hidden" / "hw1" / "hw1.ipynb").write_text(json.dumps(sol["hw1"]), encoding="utf-8")
+
+    # -- hostile cases
+    others = [str(base / s / "hw1" / "hw1.ipynb") for s in ("correct", "blank", "partial")]
+    nb = _add_cell(copy.deepcopy(sol["hw1"]),  # overwrite other students' submissions while they wait
+                   f"for _p in {others!r}:\n    try:\n        open(_p, 'w').write('{{}}')\n    except OSError:\n"
+                   "        pass\n")
+    put("overwrite", "hw1", nb, score=15, status="ok")
+    nb = _add_cell(copy.deepcopy(sol["hw1"]),  # a detached process that edits grades.csv later
+                   "import os\nos.system(\"setsid sh -c 'sleep 4; echo correct,hw1,99 >> "
+                   f"{out / 'grades.csv'}; echo pwned > {out / 'pwned.txt'}' >/dev/null 2>&1 &\")\n")
+    put("detached", "hw1", nb, score=15, status="ok")
+    targets = [ROOT / "nnlab" / "evil.py", ROOT / "solutions" / "evil.txt", ROOT / "grades.csv",
+               Path(sys.prefix) / "lib" / "evil.pth", Path.home() / ".ipython" / "profile_default" / "startup" / "0.py",
+               Path(os.path.expanduser("~")) / ".bashrc_nnlab_evil"]
+    nb = _add_cell(copy.deepcopy(sol["hw1"]),  # writes into the checkout, the venv, a start-up file
+                   "import os\n_evil = \"import numpy\\nnumpy.allclose = lambda *a, **k: True\\n\"\n"
+                   f"for _p in {[str(t) for t in targets]!r} + [os.path.expanduser('~/.ipython/profile_default/startup/0.py')]:\n"
+                   "    try:\n        os.makedirs(os.path.dirname(_p), exist_ok=True)\n"
+                   "        open(_p, 'w').write(_evil)\n    except OSError:\n        pass\n")
+    put("writer", "hw1", nb, score=15, status="ok")
+    nb = copy.deepcopy(ex["hw1"])  # patched comparisons with wrong answers
+    for g, s in WRONG_HW1.items():
+        _set_source(nb, g, s)
+    _add_cell(nb, "import numpy\nimport nnlab.gradcheck\nnumpy.allclose = lambda *a, **k: True\n"
+                  "numpy.array_equal = lambda *a, **k: True\nnumpy.isclose = lambda *a, **k: True\n"
+                  "nnlab.gradcheck.relative_error = lambda *a, **k: 0.0\n")
+    put("patcher", "hw1", nb, score=0, status="ok")
+    nb = _add_cell(copy.deepcopy(ex["hw1"]),  # an input transformer that blanks every later cell
+                   "def _blank(lines):\n    return ['pass\\n']\nget_ipython().input_transformers_post.append(_blank)\n",
+                   after="setup")
+    put("transformer", "hw1", nb, score=0, status="own_code")
+    nb = copy.deepcopy(ex["hw1"])  # nnlab's own answers
+    _set_source(nb, "sigmoid_prime", "from nnlab.activations import sigmoid_prime\n")
+    _set_source(nb, "relu_prime", "relu_prime = nnlab.activations.relu_prime\n")
+    _set_source(nb, "dense_forward", "from nnlab import layers as L\ndense_forward = L.dense_forward\n")
+    _set_source(nb, "dense_backward", "def dense_backward(dZ, cache):\n    return nnlab.dense_backward(dZ, cache)\n")
+    _set_source(nb, "softmax_cross_entropy", "softmax_cross_entropy = getattr(nnlab, 'losses').softmax_cross_entropy\n")
+    put("imports", "hw1", nb, score=0, status="own_code")
+    nb = copy.deepcopy(sol["hw2"])  # hw2 with nnlab's minibatches: those tests and train's score 0
+    _set_source(nb, "minibatches", "from nnlab.data import minibatches\n")
+    put("imports", "hw2", nb, score=6, status="own_code")
+    leak = (f"import base64, glob\n_found = []\nfor _p in glob.glob({str(ROOT.parent) + '/**/*.ipynb'!r}, recursive=True) + "
+            f"glob.glob('/tmp/**/*.ipynb', recursive=True) + [{str(ROOT / 'solutions' / 'hw1' / 'hw1.ipynb')!r}]:\n"
+            "    try:\n        _found.append(open(_p).read())\n    except OSError:\n        pass\n"
+            "_blob = '\\n'.join(_found)\n_enc = base64.b64encode(_blob.encode()).decode()\n")
+    nb = _add_cell(copy.deepcopy(ex["hw1"]), leak)  # exfiltration: raw, base64 and reversed, into every channel
+    _set_source(nb, "sigmoid_prime", "def sigmoid_prime(Z):\n    raise ValueError(_blob + _enc + _blob[::-1])\n")
+    _set_source(nb, "relu_prime", "def relu_prime(Z):\n    return _blob + _enc\n")
+    _set_source(nb, "dense_forward", "def dense_forward(A_prev, W, b):\n    return [_blob[::-1]], (A_prev, W)\n")
+    put("leaker", "hw1", nb, score=0, status="ok")
+    nb = _add_cell(copy.deepcopy(sol["hw1"]),  # a network connection to the grading machine
+                   f"import socket\ntry:\n    socket.create_connection(('127.0.0.1', {port}), timeout=2).sendall(b'x')\n"
+                   "except OSError:\n    pass\n")
+    put("network", "hw1", nb, score=15, status="ok")
+    nb = _add_cell(copy.deepcopy(sol["hw1"]), "print('x' * 50_000_000)\n")  # 50 MB of output
+    put("flood", "hw1", nb, score=15, status="ok")
+    nb = _add_cell(copy.deepcopy(sol["hw1"]), "import time\ntime.sleep(1000)\n", after="sigmoid_prime")
+    put("sleeper", "hw1", nb, score=15, status="timeout")   # a sleeping cell costs only itself
+    return expected, targets
 
 
 def tree_digest(base: Path) -> dict:
     return {str(p.relative_to(base)): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
-            for p in sorted(base.rglob("*")) if p.is_file()} | {"__dirs__": sorted(str(p.relative_to(base))
-                                                                  for p in base.rglob("*") if p.is_dir())}
+            for p in sorted(base.rglob("*")) if p.is_file() and not p.is_symlink()} | {
+        "__dirs__": sorted(str(p.relative_to(base)) for p in base.rglob("*") if p.is_dir())}
+
+
+def checkout_digest() -> dict:
+    return {d: tree_digest(ROOT / d) for d in ("nnlab", "solutions", "exercises", "tools", "notebooks")}
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     base = tmp_path_factory.mktemp("submissions")
-    expected = make_submissions(base)
-    before = tree_digest(base)
     out = tmp_path_factory.mktemp("grades")
-    results = grade.grade_all(base, out, timeout=TIMEOUT, workers=2, log=lambda *a: None)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.settimeout(0.1)
+    expected, targets = make_submissions(base, out, listener.getsockname()[1])
+    before, checkout = tree_digest(base), checkout_digest()
+    log = []
+    results = grade_all(base, out, SETTINGS, log=log.append)
+    time.sleep(6)   # longer than the detached process of "detached" would wait
+    try:
+        connected = listener.accept() is not None
+    except OSError:
+        connected = False
+    listener.close()
     with open(out / "grades.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    return dict(base=base, out=out, expected=expected, before=before, results=results, rows=rows)
+    return dict(base=base, out=out, expected=expected, before=before, checkout=checkout, results=results,
+                rows=rows, log=log, targets=targets, connected=connected)
+
+
+def row(graded, student, a="hw1"):
+    return next(r for r in graded["rows"] if (r["student"], r["assignment"]) == (student, a))
+
+
+def result(graded, student, a="hw1"):
+    return next(r for r in graded["results"] if (r.student, r.assignment) == (student, a))
 
 
 def test_grades_csv_has_one_row_per_student_and_assignment(graded):
     rows = graded["rows"]
-    assert list(rows[0])[:5] == ["student", "assignment", "score", "max_score", "status"]
+    assert list(rows[0]) == ["student", "assignment", "score", "max_score", "status", "manual_max_score",
+                             "sandbox", "notes"]
     assert {(r["student"], r["assignment"]) for r in rows} == set(graded["expected"])
     assert len(rows) == len(graded["expected"])
     for r in rows:
         assert r["max_score"] == {"hw1": "15", "hw2": "14"}[r["assignment"]], r
+        assert r["sandbox"] == "bwrap", r
 
 
-CASES = ["correct/hw1", "correct/hw2", "blank/hw1", "partial/hw1", "loop/hw1", "exit/hw1", "deleted/hw1",
-         "edited/hw1", "stripped/hw1", "duplicated/hw1", "malformed/hw1", "empty/hw1"]
-
-
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", [
+    "correct/hw1", "correct/hw2", "blank/hw1", "partial/hw1", "loop/hw1", "exit/hw1", "deleted/hw1",
+    "edited/hw1", "stripped/hw1", "duplicated/hw1", "malformed/hw1", "empty/hw1",
+    "stderr/hw1", "callsexit/hw1", "ownkbint/hw1", "bom/hw1", "r space/hw1", "r_space/hw1", "linked/hw1",
+    "overwrite/hw1", "detached/hw1", "writer/hw1", "patcher/hw1", "transformer/hw1", "imports/hw1",
+    "imports/hw2", "leaker/hw1", "network/hw1", "flood/hw1", "sleeper/hw1"])
 def test_each_submission_gets_the_right_score_and_status(graded, case):
     student, a = case.split("/")
     score, status = graded["expected"][(student, a)]
-    row = next(r for r in graded["rows"] if (r["student"], r["assignment"]) == (student, a))
-    assert (float(row["score"]), row["status"]) == (score, status), row
+    r = row(graded, student, a)
+    assert (float(r["score"]), r["status"]) == (score, status), r
 
 
-def test_crash_and_timeout_are_never_plain_ok(graded):
-    by = {(r["student"], r["assignment"]): r for r in graded["rows"]}
-    assert "timeout" in by[("loop", "hw1")]["notes"] and "relu_prime" in by[("loop", "hw1")]["notes"]
-    assert by[("exit", "hw1")]["status"] != "ok"
+def test_statuses_say_what_happened(graded):
+    assert "relu_prime" in row(graded, "loop")["notes"] and "time limit" in row(graded, "loop")["notes"]
+    assert "dense_forward" in row(graded, "exit")["notes"] and "skipped" in row(graded, "exit")["notes"]
+    assert "symbolic link" in row(graded, "linked")["notes"]
+    assert any(".hidden" in w and "hidden folder" in w for w in graded["log"]), graded["log"]
+    assert "sigmoid_prime" not in row(graded, "sleeper")["notes"] or "cell" in row(graded, "sleeper")["notes"]
+    assert row(graded, "ownkbint")["status"] == "ok"   # not labelled timeout
+    assert "nnlab's" in row(graded, "imports")["notes"]
+
+
+def test_answers_using_nnlab_score_zero_with_a_reason(graded):
+    fb = (graded["out"] / "feedback" / "imports" / "hw1.html").read_text(encoding="utf-8")
+    assert "must be your own code" in fb
+    tests = {t.grade_id: t for t in result(graded, "imports", "hw2").tests}
+    assert tests["test_sgd_step"].result == "passed" and tests["test_minibatch_sizes"].points == 0
+    assert tests["test_train"].points == 0 and "own code" in tests["test_train"].message
 
 
 def test_manual_question_is_reported_separately(graded):
-    row = next(r for r in graded["rows"] if (r["student"], r["assignment"]) == ("correct", "hw2"))
-    assert row["manual_max_score"] == "3"
+    assert row(graded, "correct", "hw2")["manual_max_score"] == "3"
 
 
-def test_submissions_are_unchanged(graded):
+def test_no_file_outside_the_private_copy_changes(graded):
     assert tree_digest(graded["base"]) == graded["before"]
+    assert checkout_digest() == graded["checkout"]
+    for t in graded["targets"]:
+        assert not t.exists(), f"a submission wrote {t}"
+    assert not (graded["out"] / "pwned.txt").exists()
+    assert "99" not in (graded["out"] / "grades.csv").read_text(encoding="utf-8")
+    assert sorted(p.name for p in graded["out"].iterdir()) == ["cells.csv", "feedback", "grades.csv"]
 
 
-def test_feedback_names_hidden_tests_but_not_their_code(graded):
+def test_no_network_connection_left_the_sandbox(graded):
+    assert not graded["connected"]
+
+
+def test_feedback_names_hidden_tests_but_never_their_code(graded):
     fb = graded["out"] / "feedback"
     hidden = hidden_lines("hw1") | hidden_lines("hw2")
+    sol_text = (ROOT / "solutions" / "hw1" / "hw1.ipynb").read_text(encoding="utf-8")
+    encoded = base64.b64encode(sol_text.encode()).decode()
     files = sorted(fb.rglob("*.html"))
     assert len(files) == len(graded["expected"])
+    everything = (graded["out"] / "grades.csv").read_text(encoding="utf-8") + \
+        (graded["out"] / "cells.csv").read_text(encoding="utf-8")
     for f in files:
         text = f.read_text(encoding="utf-8")
         assert "BEGIN HIDDEN" not in text and "http" not in text.replace("http-equiv", "")
-        leaked = [h for h in hidden if h in text]
-        assert not leaked, f"{f}: hidden test code in feedback: {leaked[:2]}"
+        everything += text
+    for h in hidden:
+        assert h not in everything and h[::-1] not in everything, f"hidden test code leaked: {h}"
+    assert encoded[:40] not in everything and "BEGIN SOLUTION" not in everything
     text = (fb / "correct" / "hw1.html").read_text(encoding="utf-8")
     assert "hidden_dense_backward" in text and "passed" in text and "15 / 15" in text
     text = (fb / "blank" / "hw1.html").read_text(encoding="utf-8")
-    assert "hidden_dense_backward" in text and "failed" in text
-    assert "NotImplementedError" in text  # visible tests explain what happened
+    assert "hidden_dense_backward" in text and "failed" in text and "NotImplementedError" in text
+
+
+def test_hidden_tests_show_only_the_instructors_description(graded):
+    for r in graded["results"]:
+        for t in r.tests:
+            if t.kind == "hidden" and "own code" not in t.message:
+                desc = next(x for x in re.findall(r"# (Hidden test.*)", "".join(
+                    cell_by_id(load(ROOT / "solutions" / r.assignment / f"{r.assignment}.ipynb"), t.grade_id)["source"])))
+                assert t.message == desc, (r.student, t)
 
 
 def test_visible_test_messages_are_actionable(graded):
-    # a wrong dW: the feedback quotes the relative error and what to check
-    cells = {(r["student"], r["assignment"]): r["cells"] for r in graded["results"]}
-    partial = {c["cell"]: c for c in cells[("partial", "hw1")]}
+    partial = {t.grade_id: t for t in result(graded, "partial").tests}
     dW = partial["test_dense_backward_dW"]
-    assert dW["result"] == "failed" and dW["points"] == 0
-    assert "relative error between your dW and the numerical gradient" in dW["message"]
-    assert "Check:" in dW["message"]
-    assert partial["test_dense_backward_db"]["result"] == "passed"
-    assert partial["hidden_dense_backward"]["result"] == "failed"
-    assert all(c["message"] == "" for c in cells[("partial", "hw1")] if c["kind"] == "hidden")
+    assert dW.result == "failed" and dW.points == 0
+    assert "relative error between your dW and the numerical gradient" in dW.message and "Check:" in dW.message
+    assert partial["test_dense_backward_db"].result == "passed"
+    assert partial["hidden_dense_backward"].result == "failed"
     text = (graded["out"] / "feedback" / "partial" / "hw1.html").read_text(encoding="utf-8")
     assert "relative error between your dW" in text
 
 
+def test_feedback_folders_are_distinct_for_similar_names(graded):
+    fb = graded["out"] / "feedback"
+    a = (fb / "r%20space" / "hw1.html").read_text(encoding="utf-8")
+    b = (fb / "r_space" / "hw1.html").read_text(encoding="utf-8")
+    assert "0 / 15" in a and "15 / 15" in b
+
+
 def test_regrading_gives_the_same_table(graded, tmp_path):
-    # grade again a few of the same submissions (a copy of them) and compare rows
     import shutil
 
-    keep = {"blank", "partial", "edited", "malformed"}
+    keep = {"blank", "partial", "edited", "malformed", "patcher", "imports"}
     sub = tmp_path / "sub"
     for s in keep:
         shutil.copytree(graded["base"] / s, sub / s)
     out = tmp_path / "out"
-    grade.grade_all(sub, out, timeout=TIMEOUT, workers=2, log=lambda *a: None)
+    grade_all(sub, out, SETTINGS, log=lambda *a: None)
     with open(out / "grades.csv", newline="", encoding="utf-8") as f:
         again = list(csv.DictReader(f))
-    first = [r for r in graded["rows"] if r["student"] in keep]
-    assert again == first
+    assert again == [r for r in graded["rows"] if r["student"] in keep]
 
 
-class _FailingApi:
-    """Stands in for nbgrader's API: every autograde fails with the given log."""
+def test_grading_without_a_sandbox_is_explicit_and_marked(tmp_path):
+    from dataclasses import replace
 
-    def __init__(self, log):
-        self.log, self.calls = log, 0
+    sub = tmp_path / "sub" / "s1" / "hw1"
+    sub.mkdir(parents=True)
+    (sub / "hw1.ipynb").write_text(json.dumps(strip_outputs(load(ROOT / "solutions" / "hw1" / "hw1.ipynb"))),
+                                   encoding="utf-8")
+    log = []
+    grade_all(tmp_path / "sub", tmp_path / "out", replace(SETTINGS, sandbox=False), log=log.append)
+    rows = list(csv.DictReader(open(tmp_path / "out" / "grades.csv", encoding="utf-8")))
+    assert rows[0]["sandbox"] == "off" and rows[0]["score"] == "15"
+    assert any("WITHOUT a sandbox" in w for w in log)
 
-    def autograde(self, *args, **kwargs):
-        self.calls += 1
-        return {"success": False, "log": self.log, "error": ""}
 
+def test_without_bubblewrap_grading_stops_and_says_what_to_do(tmp_path, monkeypatch):
+    import shutil
 
-@pytest.mark.parametrize("log,calls,status", [
-    ("zmq.error.ZMQError: Address already in use (addr='tcp://127.0.0.1:53495')", 3, "error"),
-    ("RuntimeError: Kernel died before replying to kernel_info", 3, "error"),
-    ("nbclient.exceptions.DeadKernelError: Kernel died", 1, "crashed"),
-])
-def test_grading_machine_failures_are_retried_and_never_blamed_on_the_student(tmp_path, monkeypatch, log, calls, status):
-    api = _FailingApi(log)
-    monkeypatch.setattr(grade, "_W", {"root": tmp_path, "template": ROOT, "timeout": 10, "api": api, "releases": {}})
-    sub = tmp_path / "in" / "hw1.ipynb"
-    sub.parent.mkdir()
-    sub.write_text((ROOT / "exercises" / "hw1" / "hw1.ipynb").read_text(encoding="utf-8"), encoding="utf-8")
-    r = grade.grade_one({"assignment": "hw1", "sid": "s1", "student": "s1", "file": str(sub)})
-    assert api.calls == calls
-    assert r["status"] == status and r["score"] == 0.0
-    if status == "error":
-        assert "grade this submission again" in r["notes"]
+    from tools.grading import sandbox
+
+    real = shutil.which
+    monkeypatch.setattr(sandbox.shutil, "which", lambda t: None if t == "bwrap" else real(t))
+    (tmp_path / "sub").mkdir()
+    with pytest.raises(SystemExit) as err:
+        grade_all(tmp_path / "sub", tmp_path / "out", SETTINGS, log=lambda *a: None)
+    assert "apt-get install bubblewrap" in str(err.value) and "SANDBOX=off" in str(err.value)
+    assert not (tmp_path / "out").exists()
