@@ -1,9 +1,9 @@
 """nbgrader configuration for the nnlab homework (nbgrader 0.9).
 
 The solution notebooks in solutions/<assignment>/ are the single source; `make exercises`
-generates the student versions in exercises/<assignment>/. Grading (`make grade`) runs
-tools/grade.py, which copies submissions into a temporary course directory with its own
-gradebook, so nothing here is written next to the submissions.
+generates the student versions in exercises/<assignment>/. Grading (`make grade`) is not
+nbgrader's autograde: it runs tools/grading, which runs each student's notebook in a sandbox and
+the tests in the grader's own process (see docs/homework.md).
 """
 
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)

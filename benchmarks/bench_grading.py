@@ -1,9 +1,9 @@
 """Grading throughput: submissions graded per minute, per assignment.
 
 Grades 20 copies of each assignment's solution notebook (the slowest kind of submission:
-every cell runs, hw2 trains two networks) with ``tools/grade.py`` as ``make grade`` does
-(two worker processes, each with its own temporary nbgrader course directory and gradebook),
-and divides by the wall time, which includes setting up the course (generate_assignment).
+every cell runs, hw2 trains two networks) with ``tools.grading`` as ``make grade`` does:
+two worker processes, each submission's kernel in the bubblewrap sandbox (the default), and
+divides by the wall time. The goal is at least 40 submissions per minute per assignment.
 """
 
 from __future__ import annotations
@@ -21,11 +21,13 @@ sys.path.insert(0, str(ROOT))
 
 
 def run(quick: bool = False) -> dict:
-    from tools import grade
+    from tools.grading.assignment import assignment_names
+    from tools.grading.cli import grade_all
+    from tools.grading.config import SOLUTIONS, Settings
 
     n = 4 if quick else 20
     rates, detail = {}, {}
-    for a in grade.assignments():
+    for a in assignment_names(SOLUTIONS):
         with tempfile.TemporaryDirectory(prefix=f"nnlab-bench-{a}-") as tmp:
             sub = Path(tmp) / "submissions"
             nb = json.loads((ROOT / "solutions" / a / f"{a}.ipynb").read_text(encoding="utf-8"))
@@ -35,17 +37,17 @@ def run(quick: bool = False) -> dict:
                 (d / f"{a}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
             t0 = time.perf_counter()
             ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-            results = grade.grade_all(sub, Path(tmp) / "out", workers=2, log=lambda *args: None)
+            results = grade_all(sub, Path(tmp) / "out", Settings(workers=2, sandbox=True), log=lambda *args: None)
             seconds = time.perf_counter() - t0
             ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
             # CPU time of the workers and their kernels: on a busy shared machine the wall time
             # mostly measures the other processes; this is what one submission costs.
             cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
-            bad = [r for r in results if r["status"] != "ok" or r["score"] != r["max_score"]]
+            bad = [r for r in results if r.status != "ok" or r.score != r.max_score]
             if bad:
                 raise RuntimeError(f"bench_grading: {len(bad)} solution copies of {a} did not get full marks: {bad[0]}")
             rates[a] = round(n / seconds * 60, 1)
-            detail[a] = {"submissions": n, "seconds": round(seconds, 1), "workers": 2,
+            detail[a] = {"submissions": n, "seconds": round(seconds, 1), "workers": 2, "sandbox": "bwrap",
                          "cpu_seconds_per_submission": round(cpu / n, 2),
                          "load_average_1min": round(os.getloadavg()[0], 1)}
             print(f"   {a}: {n} submissions in {seconds:.1f} s = {rates[a]} per minute "
