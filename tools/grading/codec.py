@@ -197,6 +197,8 @@ def serve_call(request_path: str, response_path: str, namespace: dict) -> None:
             value = items
         out = {"ok": True, "value": encode(value),
                "args": [_writeback(a, b) for a, b in zip(args, before)]}
+    except CodecError:
+        out = {"ok": False, "error": "UngradableValue"}
     except BaseException as err:  # noqa: B902 -- the student's code may raise anything
         out = {"ok": False, "error": type(err).__name__}
     text = json.dumps(out, separators=(",", ":"))

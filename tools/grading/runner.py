@@ -47,6 +47,7 @@ PRELUDE = (
 HINTS = {
     "NotImplementedError": "the answer cell still has raise NotImplementedError(): write your code there",
     "NameError": "a name it needs is not defined: did every cell above run without an error?",
+    "UngradableValue": "it returned something other than numbers, arrays, lists, tuples or dicts of them",
 }
 
 
