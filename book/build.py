@@ -109,8 +109,11 @@ def collect_terms(notebooks: dict[str, nbformat.NotebookNode]) -> dict[str, Term
             for en, zh, meaning in key_terms(cell.source):
                 slug = slugify(en)
                 t = terms.setdefault(slug, Term(plain(en), zh, meaning, slug))
-                if zh and plain(zh) not in [plain(z) for z in t.chinese.split(" / ")]:
-                    t.chinese += " / " + zh
+                # A later notebook may list the term again. Compare whole cells ("收斂 / 發散" is
+                # one entry, not two); a different Chinese term is shown too, with a build note.
+                if zh and plain(zh) not in [plain(z) for z in t.chinese.split("; ")]:
+                    print(f"note: glossary: {t.english!r} is {t.chinese} in {t.notebooks} but {zh} in {doc}")
+                    t.chinese += "; " + zh
                 if not t.meaning and meaning:
                     t.meaning = meaning
                 if doc not in t.notebooks:
@@ -199,7 +202,7 @@ def glossary_page(terms: dict[str, Term], titles: dict[str, str]) -> str:
         "# Glossary 詞彙表",
         "",
         "Every term that a lecture notebook introduces in its **Key terms 關鍵詞** table, "
-        "with the Traditional Chinese term that the lecture notes use. "
+        "with its Traditional Chinese term in Taiwan usage (the course's term list, `book/TERMS.md`). "
         "*First mentioned* links to the lecture where the term first appears; that mention links back here.",
         "",
         "```{list-table}",
