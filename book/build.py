@@ -163,6 +163,8 @@ def link_table_terms(source: str, terms: dict[str, Term]) -> str:
         if slug in terms and not en.lstrip("*_").startswith("["):
             cells[i_en] = f"[{en}](#glossary-{slug})"
             lines[i] = "| " + " | ".join(cells) + " |"
+    # a class for the site's CSS (one block per term on a phone, like the glossary)
+    lines[rows[0]:rows[-1] + 1] = [":::{container} nnlab-key-terms", *lines[rows[0]:rows[-1] + 1], ":::"]
     return "\n".join(lines)
 
 
@@ -207,11 +209,12 @@ def glossary_page(terms: dict[str, Term], titles: dict[str, str]) -> str:
         "",
         "```{list-table}",
         ":header-rows: 1",
-        ":widths: 20 16 40 24",
+        # Three columns, widths from the content: four fixed-percentage columns were wider than the page
+        # once words no longer break (a column is at least its longest word or formula).
+        ":widths: auto",
         ":class: nnlab-glossary",
         "",
-        "* - English",
-        "  - 繁體中文",
+        "* - English 繁體中文",
         "  - Meaning",
         "  - First mentioned",
     ]
@@ -222,7 +225,8 @@ def glossary_page(terms: dict[str, Term], titles: dict[str, str]) -> str:
             f"* - (glossary-{t.slug})=",
             "",
             f"    **{md_cell(t.english)}**",
-            f"  - {md_cell(t.chinese)}",
+            "",
+            f"    {md_cell(t.chinese)}",
             f"  - {md_cell(t.meaning)}",
             f"  - {ref}",
         ]
