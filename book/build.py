@@ -274,9 +274,23 @@ def launch_settings(cfg: dict) -> dict:
     if env.get("NNLAB_REPO_BRANCH"):
         repo["branch"] = env["NNLAB_REPO_BRANCH"]
     lb["thebe"] = False  # thebe loads its code from a CDN
-    if not (lb.get("jupyterhub_url") or lb.get("binderhub_url")):
+    if is_placeholder_repo(repo.get("url")):
+        # Binder/JupyterHub would clone a repository that does not exist: no launch button, and no
+        # repository, issues or edit button/link pointing at it.
+        lb["binderhub_url"] = lb["jupyterhub_url"] = ""
+        cfg.setdefault("html", {}).update(use_repository_button=False, use_issues_button=False,
+                                          use_edit_page_button=False)
+        print(f"note: repository.url in book/_config.yml is the placeholder {repo.get('url') or '(empty)'}: "
+              "the site gets no 'open live' (Binder/JupyterHub) or repository button. To get them, build with "
+              "`make site REPO_URL=https://github.com/<you>/nnlab` (or set repository.url in book/_config.yml).")
+    elif not (lb.get("jupyterhub_url") or lb.get("binderhub_url")):
         print("note: no jupyterhub_url or binderhub_url: notebook pages get no 'open live' button")
     return cfg
+
+
+def is_placeholder_repo(url: str | None) -> bool:
+    """True for an empty repository URL or the template's https://github.com/OWNER/..."""
+    return not url or re.search(r"/OWNER(/|$)", url) is not None
 
 
 def stage(root: Path = ROOT, dest: Path | None = None) -> dict:

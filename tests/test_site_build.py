@@ -143,3 +143,46 @@ def test_a_warning_fails_the_build(repo, tmp_path, capfd):
         site.build(info["dest"], tmp_path)
     out = capfd.readouterr()
     assert "99_no_such_lecture" in out.out + out.err
+
+
+# --------------------------------------------------------------------------- launch buttons
+def _cfg(url="https://github.com/OWNER/nnlab"):
+    return {"repository": {"url": url, "branch": "main"}, "html": {"use_repository_button": True},
+            "launch_buttons": {"binderhub_url": "https://mybinder.org", "jupyterhub_url": "https://hub.example.edu"}}
+
+
+def test_placeholder_repository_gets_no_buttons_and_one_message(monkeypatch, capsys):
+    for var in ("NNLAB_REPO_URL", "NNLAB_BINDERHUB_URL", "NNLAB_JUPYTERHUB_URL", "NNLAB_REPO_BRANCH"):
+        monkeypatch.delenv(var, raising=False)
+    cfg = site.launch_settings(_cfg())
+    assert cfg["launch_buttons"]["binderhub_url"] == cfg["launch_buttons"]["jupyterhub_url"] == ""
+    assert cfg["html"]["use_repository_button"] is False
+    notes = [ln for ln in capsys.readouterr().out.splitlines() if ln.strip()]
+    assert len(notes) == 1 and "OWNER" in notes[0] and "make site REPO_URL=" in notes[0], notes
+
+
+def test_repo_url_brings_the_buttons_back(monkeypatch, capsys):
+    monkeypatch.setenv("NNLAB_REPO_URL", "https://github.com/someone/nnlab")
+    cfg = site.launch_settings(_cfg())
+    assert cfg["repository"]["url"] == "https://github.com/someone/nnlab"
+    assert cfg["launch_buttons"]["binderhub_url"] == "https://mybinder.org"
+    assert cfg["launch_buttons"]["jupyterhub_url"] == "https://hub.example.edu"
+    assert "placeholder" not in capsys.readouterr().out
+    assert site.is_placeholder_repo("https://github.com/OWNER/nnlab") and site.is_placeholder_repo("")
+    assert not site.is_placeholder_repo("https://github.com/OWNERSHIP/nnlab")
+
+
+@pytest.mark.slow
+def test_launch_buttons_in_the_built_pages(repo, tmp_path, monkeypatch):
+    """Built with the placeholder: no page links to Binder or to OWNER. With REPO_URL: each lecture does."""
+    for var in ("NNLAB_REPO_URL", "NNLAB_BINDERHUB_URL", "NNLAB_JUPYTERHUB_URL"):
+        monkeypatch.delenv(var, raising=False)
+    info = site.stage(repo, tmp_path / "plain")
+    site.build(info["dest"], tmp_path / "plain")
+    html = (tmp_path / "plain" / "_build" / "html" / "notebooks" / "01_one.html").read_text(encoding="utf-8")
+    assert "mybinder.org" not in html and "/OWNER/" not in html
+    monkeypatch.setenv("NNLAB_REPO_URL", "https://github.com/someone/nnlab")
+    info = site.stage(repo, tmp_path / "real")
+    site.build(info["dest"], tmp_path / "real")
+    html = (tmp_path / "real" / "_build" / "html" / "notebooks" / "01_one.html").read_text(encoding="utf-8")
+    assert "https://mybinder.org/v2/gh/someone/nnlab/main?urlpath=lab/tree/notebooks/01_one.ipynb" in html
