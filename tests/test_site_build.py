@@ -186,3 +186,46 @@ def test_launch_buttons_in_the_built_pages(repo, tmp_path, monkeypatch):
     site.build(info["dest"], tmp_path / "real")
     html = (tmp_path / "real" / "_build" / "html" / "notebooks" / "01_one.html").read_text(encoding="utf-8")
     assert "https://mybinder.org/v2/gh/someone/nnlab/main?urlpath=lab/tree/notebooks/01_one.ipynb" in html
+
+
+# --------------------------------------------------------------------------- kernel-free slider notes
+def _player_cell(source: str, key: str, values: list) -> nbformat.NotebookNode:
+    frames = "".join(f'<img class="nnlab-frame" data-value="{v}" alt="x" src="data:image/png;base64,AA"/>' for v in values)
+    html = (f'<div class="nnlab-static-slider" id="nnlab-x"><label>{key} <input type="range" min="0" '
+            f'max="{len(values) - 1}" step="1" value="0"/> <span class="nnlab-value">{values[0]}</span></label>'
+            f'<div>{frames}</div></div>')
+    cell = new_code_cell(source, execution_count=1)
+    cell.outputs = [new_output("execute_result", data={"text/html": html, "text/plain": "SliderPlot('x')"},
+                               execution_count=1)]
+    return cell
+
+
+def test_slider_note_names_the_swept_control_and_where_the_others_stay():
+    nb = new_notebook(cells=[
+        new_code_cell('kinds = ["sigmoid", "threshold"]'),
+        _player_cell('slider_plot(draw, name="01:w", static="w",\n    w=(-5.0, 5.0, 0.25, 1.0), b=(-3.0, 3.0, 0.25, 0.0), kind=kinds)',
+                     "w", [-5.0, 0.0, 5.0]),
+        _player_cell('slider_plot(draw, name="03:eta", eta=(0.01, 0.32, 0.01, 0.1), precompute=True)',
+                     "eta", [0.01, 0.1, 0.32]),
+        _player_cell('slider_plot(draw, name="07:depth", depth=(1, 5, 1, 1))', "depth", [1, 2, 3, 4, 5]),
+    ])
+    assert site.add_slider_notes(nb) == 3
+    notes = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    assert [nb.cells.index(c) for c in nb.cells if c.cell_type == "markdown"] == [2, 4, 6]  # right under each player
+    assert "moves `w` only" in notes[0] and "3 stored pictures" in notes[0] and "-5 to 5" in notes[0]
+    assert "`b` = 0 (live: -3 to 3)" in notes[0] and "`kind` = sigmoid (the live menu also has threshold)" in notes[0]
+    assert "nnlab-slider-note" in notes[0] and "JupyterLab" in notes[0]
+    assert "`eta` = 0.01 to 0.32" in notes[1] and "every step of 0.01 in between" in notes[1]
+    assert "only" not in notes[1]  # eta is its only control
+    assert "in between" not in notes[2]  # all five depths are stored
+
+
+def test_lecture_sliders_get_notes():
+    """Every kernel-free player in the lecture notebooks gets a note; 01's says b and kind stay fixed."""
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        players = sum(len(site._players(c)) for c in nb.cells if c.cell_type == "code")
+        assert site.add_slider_notes(nb) == players, path.name
+        if path.stem == "01_neuron":
+            first = next(c.source for c in nb.cells if "nnlab-slider-note" in c.source)
+            assert "moves `w` only" in first and "`b` = " in first and "`kind` = " in first, first
