@@ -27,9 +27,12 @@ $(VENV)/.python-ok:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	@touch $@
 
-# The course itself (what students need).
-$(VENV)/.course: $(VENV)/.python-ok pyproject.toml
+# The course itself (what students need), with the course's JupyterLab settings
+# (lab/overrides.json: no "get notified about official Jupyter news?" prompt over the figures).
+$(VENV)/.course: $(VENV)/.python-ok pyproject.toml lab/overrides.json
 	$(BIN)/python -m pip install --quiet -e .
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp lab/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $@
 
 # Test and instructor tools on top.

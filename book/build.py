@@ -21,7 +21,9 @@ Nothing here executes a notebook: the site shows the stored outputs that nbval c
 from __future__ import annotations
 
 import argparse
+import ast
 import copy
+import html
 import json
 import os
 import re
@@ -109,8 +111,11 @@ def collect_terms(notebooks: dict[str, nbformat.NotebookNode]) -> dict[str, Term
             for en, zh, meaning in key_terms(cell.source):
                 slug = slugify(en)
                 t = terms.setdefault(slug, Term(plain(en), zh, meaning, slug))
-                if zh and plain(zh) not in [plain(z) for z in t.chinese.split(" / ")]:
-                    t.chinese += " / " + zh
+                # A later notebook may list the term again. Compare whole cells ("收斂 / 發散" is
+                # one entry, not two); a different Chinese term is shown too, with a build note.
+                if zh and plain(zh) not in [plain(z) for z in t.chinese.split("; ")]:
+                    print(f"note: glossary: {t.english!r} is {t.chinese} in {t.notebooks} but {zh} in {doc}")
+                    t.chinese += "; " + zh
                 if not t.meaning and meaning:
                     t.meaning = meaning
                 if doc not in t.notebooks:
@@ -160,6 +165,8 @@ def link_table_terms(source: str, terms: dict[str, Term]) -> str:
         if slug in terms and not en.lstrip("*_").startswith("["):
             cells[i_en] = f"[{en}](#glossary-{slug})"
             lines[i] = "| " + " | ".join(cells) + " |"
+    # a class for the site's CSS (one block per term on a phone, like the glossary)
+    lines[rows[0]:rows[-1] + 1] = [":::{container} nnlab-key-terms", *lines[rows[0]:rows[-1] + 1], ":::"]
     return "\n".join(lines)
 
 
@@ -199,16 +206,17 @@ def glossary_page(terms: dict[str, Term], titles: dict[str, str]) -> str:
         "# Glossary 詞彙表",
         "",
         "Every term that a lecture notebook introduces in its **Key terms 關鍵詞** table, "
-        "with the Traditional Chinese term that the lecture notes use. "
+        "with its Traditional Chinese term in Taiwan usage (the course's term list, `book/TERMS.md`). "
         "*First mentioned* links to the lecture where the term first appears; that mention links back here.",
         "",
         "```{list-table}",
         ":header-rows: 1",
-        ":widths: 20 16 40 24",
+        # Three columns, widths from the content: four fixed-percentage columns were wider than the page
+        # once words no longer break (a column is at least its longest word or formula).
+        ":widths: auto",
         ":class: nnlab-glossary",
         "",
-        "* - English",
-        "  - 繁體中文",
+        "* - English 繁體中文",
         "  - Meaning",
         "  - First mentioned",
     ]
@@ -219,7 +227,8 @@ def glossary_page(terms: dict[str, Term], titles: dict[str, str]) -> str:
             f"* - (glossary-{t.slug})=",
             "",
             f"    **{md_cell(t.english)}**",
-            f"  - {md_cell(t.chinese)}",
+            "",
+            f"    {md_cell(t.chinese)}",
             f"  - {md_cell(t.meaning)}",
             f"  - {ref}",
         ]
@@ -227,6 +236,125 @@ def glossary_page(terms: dict[str, Term], titles: dict[str, str]) -> str:
     if not terms:
         lines[4:] = ["No notebook has a key-terms table yet.", ""]
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- slider notes
+# nnlab.widgets.slider_plot shows JupyterLab a live widget with every control, and the site a
+# kernel-free player that sweeps ONE control over stored frames. The site says which, under each player.
+_PLAYER = re.compile(r'<div class="nnlab-static-slider"[^>]*><label>(.*?) <input')
+_FRAME_VALUE = re.compile(r'<img class="nnlab-frame" data-value="([^"]*)"')
+_NOT_CONTROLS = {"name", "figsize", "dpi", "static", "static_values", "precompute"}
+
+
+def _players(cell) -> list[tuple[str, list[str]]]:
+    """(swept control, frame values) of each kernel-free player among a code cell's outputs."""
+    found = []
+    for out in cell.get("outputs", []):
+        html_out = out.get("data", {}).get("text/html", "")
+        html_out = "".join(html_out) if isinstance(html_out, list) else html_out
+        for m in _PLAYER.finditer(html_out):
+            rest = html_out[m.end():]
+            end = rest.find('class="nnlab-static-slider"')
+            values = _FRAME_VALUE.findall(rest if end < 0 else rest[:end])
+            found.append((html.unescape(m.group(1)), [html.unescape(v) for v in values]))
+    return found
+
+
+def _literals(sources: list[str]) -> dict:
+    """Names bound to a literal (`names = ["a", "b"]`) in the given code, later bindings winning."""
+    env = {}
+    for src in sources:
+        try:
+            tree = ast.parse(src)
+        except SyntaxError:  # IPython magics: skip the cell
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                try:
+                    env[node.targets[0].id] = ast.literal_eval(node.value)
+                except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                    env.pop(node.targets[0].id, None)
+    return env
+
+
+def _fmt(v) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def _controls(source: str, env: dict) -> dict:
+    """{control: spec} of the cell's last slider_plot(...) call; spec is the literal (a tuple
+    (min, max, step[, start]) or a list of menu entries), or None where it is not a literal."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {}
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)
+             and getattr(n.func, "id", getattr(n.func, "attr", None)) == "slider_plot"]
+    out = {}
+    for kw in calls[-1].keywords if calls else []:
+        if kw.arg is None or kw.arg in _NOT_CONTROLS:
+            continue
+        try:
+            out[kw.arg] = ast.literal_eval(kw.value)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            out[kw.arg] = env.get(kw.value.id) if isinstance(kw.value, ast.Name) else None
+    return out
+
+
+def _is_menu(spec) -> bool:
+    return isinstance(spec, (list, tuple)) and bool(spec) and all(isinstance(x, str) for x in spec)
+
+
+def _is_range(spec) -> bool:
+    return isinstance(spec, tuple) and len(spec) in (3, 4) and all(isinstance(x, (int, float)) for x in spec)
+
+
+def _where(name: str, spec) -> str:
+    """Where the site leaves a control it does not sweep: 'b = 0 (live: -3 to 3)'."""
+    if _is_menu(spec):
+        return f"`{name}` = {spec[0]}" + (f" (the live menu also has {', '.join(spec[1:])})" if len(spec) > 1 else "")
+    if _is_range(spec):
+        return f"`{name}` = {_fmt(spec[3] if len(spec) == 4 else spec[0])} (live: {_fmt(spec[0])} to {_fmt(spec[1])})"
+    return f"`{name}` at its starting value"
+
+
+def slider_note(swept: str, values: list[str], controls: dict) -> str:
+    """The markdown note the site puts under a kernel-free player: which control it sweeps, over
+    which stored values, and where the live notebook's other controls stay."""
+    def num(v):
+        try:
+            return f"{float(v):.6g}"
+        except ValueError:
+            return v
+    span = f"{num(values[0])} to {num(values[-1])}" if len(values) > 1 else num(values[0]) if values else "?"
+    others = [_where(k, v) for k, v in controls.items() if k != swept]
+    spec = controls.get(swept)
+    if others:
+        text = (f"**This slider moves `{swept}` only** ({len(values)} stored pictures, `{swept}` = {span}). "
+                "The notebook's other controls stay at their starting values here: " + "; ".join(others)
+                + ". To move those, open the notebook in JupyterLab.")
+    else:
+        text = f"**This slider shows {len(values)} stored pictures**, `{swept}` = {span}."
+        if _is_range(spec) and spec[2] and round((spec[1] - spec[0]) / spec[2]) + 1 > len(values):
+            text += f" In JupyterLab it also draws every step of {_fmt(spec[2])} in between."
+    return f":::{{admonition}} Kernel-free slider\n:class: note nnlab-slider-note\n{text}\n:::"
+
+
+def add_slider_notes(nb: nbformat.NotebookNode) -> int:
+    """Insert a note under every code cell that shows a kernel-free player; return how many."""
+    cells, n = [], 0
+    code_so_far = []
+    for cell in nb.cells:
+        cells.append(cell)
+        if cell.cell_type != "code":
+            continue
+        code_so_far.append(cell.source)
+        for swept, values in _players(cell):
+            controls = _controls(cell.source, _literals(code_so_far))
+            cells.append(nbformat.v4.new_markdown_cell(slider_note(swept, values, controls)))
+            n += 1
+    nb.cells = cells
+    return n
 
 
 # --------------------------------------------------------------------------- staging
@@ -267,9 +395,23 @@ def launch_settings(cfg: dict) -> dict:
     if env.get("NNLAB_REPO_BRANCH"):
         repo["branch"] = env["NNLAB_REPO_BRANCH"]
     lb["thebe"] = False  # thebe loads its code from a CDN
-    if not (lb.get("jupyterhub_url") or lb.get("binderhub_url")):
+    if is_placeholder_repo(repo.get("url")):
+        # Binder/JupyterHub would clone a repository that does not exist: no launch button, and no
+        # repository, issues or edit button/link pointing at it.
+        lb["binderhub_url"] = lb["jupyterhub_url"] = ""
+        cfg.setdefault("html", {}).update(use_repository_button=False, use_issues_button=False,
+                                          use_edit_page_button=False)
+        print(f"note: repository.url in book/_config.yml is the placeholder {repo.get('url') or '(empty)'}: "
+              "the site gets no 'open live' (Binder/JupyterHub) or repository button. To get them, build with "
+              "`make site REPO_URL=https://github.com/<you>/nnlab` (or set repository.url in book/_config.yml).")
+    elif not (lb.get("jupyterhub_url") or lb.get("binderhub_url")):
         print("note: no jupyterhub_url or binderhub_url: notebook pages get no 'open live' button")
     return cfg
+
+
+def is_placeholder_repo(url: str | None) -> bool:
+    """True for an empty repository URL or the template's https://github.com/OWNER/..."""
+    return not url or re.search(r"/OWNER(/|$)", url) is not None
 
 
 def stage(root: Path = ROOT, dest: Path | None = None) -> dict:
@@ -303,6 +445,8 @@ def stage(root: Path = ROOT, dest: Path | None = None) -> dict:
 
     terms = collect_terms(nbs)
     add_glossary_links(nbs, terms)
+    for nb in nbs.values():
+        add_slider_notes(nb)
     for doc, nb in nbs.items():
         nbformat.write(nb, dest / f"{doc}.ipynb")
     (dest / "glossary.md").write_text(glossary_page(terms, titles), encoding="utf-8")

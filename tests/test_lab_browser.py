@@ -1,7 +1,7 @@
 """Every lecture notebook runs in JupyterLab in a real browser, and its first slider redraws.
 
 Starts JupyterLab from this Python's environment (a free port, a token, the repository as
-root, fresh settings with no news prompt), then for each notebooks/*.ipynb: opens it in Debian's
+root, fresh user settings), checks that the "official Jupyter news" prompt never appears, then for each notebooks/*.ipynb: opens it in Debian's
 headless Chromium (other hosts blocked), runs Run -> Run All Cells, waits for every cell to
 finish and the kernel to be idle, checks that no output is an error, drags the first slider
 handle and checks that the figure in the same widget box changed. Screenshots go to
@@ -30,10 +30,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 RUN_TIMEOUT_S = 120  # per notebook; they are written to run in <= 20 s
+# The news prompt is switched off by the course's lab/overrides.json (installed by the Makefile),
+# not here: test_no_jupyter_news_prompt checks that students never see it.
 SETTINGS = {
-    # never ask "Would you like to get notified about official Jupyter news?", never fetch news
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
-        {"fetchNews": "false", "checkForUpdates": False},
     # never write the notebooks under test (the test runs them in the repository itself)
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
     # keep every cell in the DOM so the test can read all prompts and outputs
@@ -173,6 +172,29 @@ _ERRORS = """() => [...document.querySelectorAll(
 def _shutdown_kernels(base: str, token: str) -> None:
     for session in _api(base, token, "/api/sessions") or []:
         _api(base, token, f"/api/sessions/{session['id']}", method="DELETE")
+
+
+NEWS_PROMPT = "official Jupyter news"  # "Would you like to get notified about official Jupyter news?"
+
+
+def test_no_jupyter_news_prompt(lab, lab_page):
+    """A fresh JupyterLab does not ask about Jupyter news (its toast covered the figures): the
+    course's lab/overrides.json, installed into the environment by `make lab`/`make dev`, says never."""
+    installed = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    assert installed.is_file() and json.loads(installed.read_text()) == \
+        json.loads((ROOT / "lab" / "overrides.json").read_text()), \
+        f"{installed} is missing or differs from lab/overrides.json: run `make dev` (the Makefile installs it)"
+    base, token = lab
+    setting = _api(base, token, "/lab/api/settings/@jupyterlab/apputils-extension:notification")
+    # overrides.json changes the schema's default; a user's own setting would win over it
+    fetch_news = setting["settings"].get("fetchNews", setting["schema"]["properties"]["fetchNews"]["default"])
+    assert fetch_news == "false", setting["schema"]["properties"]["fetchNews"]
+    page = lab_page.page
+    page.wait_for_timeout(4000)  # the prompt is a toast shown shortly after start-up
+    shown = page.get_by_text(NEWS_PROMPT).count()
+    if shown:
+        page.screenshot(path=str(screenshot_path("lab_news_prompt")))
+    assert not shown, f"JupyterLab shows the news prompt ({NEWS_PROMPT!r}): see build/screenshots/lab_news_prompt.png"
 
 
 @pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks/*.ipynb yet")

@@ -2,8 +2,10 @@
 
 Builds the site first if _build/html is missing or older than its sources, serves it on
 localhost, blocks every other host, loads every page and checks: no failed or blocked request,
-no console error, math rendered by the local MathJax, every image loaded, no broken internal
-link, and a kernel-free slider that changes its figure. Screenshots go to build/screenshots/.
+no console error, math rendered by the local MathJax and no raw TeX ($, \\odot, \\frac) left in
+the text, every image loaded, no broken internal link, a kernel-free slider that changes its
+figure and a note saying what it sweeps, launch buttons only for a real repository, and at phone
+width (390 px) tables whose words stay whole. Screenshots go to build/screenshots/.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import yaml
 
 from browserlib import ROOT, block_other_hosts, launch, require_browser, screenshot_path
 
@@ -26,6 +29,9 @@ pytestmark = pytest.mark.browser
 SITE = ROOT / "_build" / "html"
 SOURCES = ["docs", "notebooks", "exercises", "book"]
 SCREENSHOT_PAGES = {"site_home": "docs/index.html", "site_lecture": None, "site_glossary": "glossary.html"}
+PHONE = {"width": 390, "height": 844}  # a phone held upright (CSS pixels)
+PHONE_SCREENSHOTS = {"site_phone_glossary": "glossary.html", "site_phone_01": "notebooks/01_neuron.html",
+                     "site_phone_04": "notebooks/04_backpropagation.html"}
 
 
 def _newest_source_mtime() -> float:
@@ -117,6 +123,30 @@ _MATH = """() => {
     return {n: m.length, bad: m.filter(e => !e.querySelector('mjx-container')).map(e => e.textContent.slice(0, 60)),
             mjx: document.querySelectorAll('mjx-container').length};
 }"""
+# Text a reader sees that still holds TeX: a $ or a TeX command such as \\odot or \\frac outside
+# code and outside what MathJax typeset (MyST leaves $$ on a list item's continuation line as text).
+_RAW_TEX = r"""() => {
+    const skip = 'pre, code, script, style, textarea, mjx-container, .MathJax, .highlight, .output';
+    const out = [];
+    const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement;
+        if (!el || el.closest(skip) || !el.checkVisibility()) continue;
+        const m = n.textContent.match(/\$|\\[A-Za-z]{2,}/);
+        if (m) out.push(n.textContent.slice(Math.max(0, m.index - 30), m.index + 40).replace(/\s+/g, ' '));
+    }
+    return out;
+}"""
+# Each kernel-free player and the text of the first slider note after it (null if none).
+_SLIDER_NOTES = """() => [...document.querySelectorAll('.nnlab-static-slider')].map(p => {
+    const label = p.querySelector('label').firstChild.textContent.trim();
+    const note = [...document.querySelectorAll('.nnlab-slider-note')]
+        .find(n => p.compareDocumentPosition(n) & Node.DOCUMENT_POSITION_FOLLOWING);
+    const next = [...document.querySelectorAll('.nnlab-static-slider')]
+        .find(q => p.compareDocumentPosition(q) & Node.DOCUMENT_POSITION_FOLLOWING);
+    const before_next = note && !(next && (next.compareDocumentPosition(note) & Node.DOCUMENT_POSITION_FOLLOWING));
+    return {label, note: before_next ? note.innerText : null};
+})"""
 _BAD_IMAGES = """() => [...document.images]
     .filter(i => !(i.complete && i.naturalWidth > 0))
     .map(i => (i.currentSrc || i.src).slice(0, 100))"""
@@ -154,6 +184,7 @@ def visits(site, server, browser) -> dict:
         try:
             page = v.page
             rec = {"math": page.evaluate(_MATH), "bad_images": page.evaluate(_BAD_IMAGES),
+                   "raw_tex": page.evaluate(_RAW_TEX), "slider_notes": page.evaluate(_SLIDER_NOTES),
                    "links": page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")}
             for name, shot_rel in shots.items():
                 if shot_rel == rel:  # the whole page if it is short enough to read, else its first screen
@@ -186,6 +217,21 @@ def test_every_page_offline_without_errors(site, visits):
         problems += [f"{rel}: {e}" for e in r["errors"]]
     assert not problems, "\n".join(problems)
     assert math_pages >= 1, "no page has math: the lecture notebooks should have some"
+
+
+def test_no_raw_tex_in_any_page(visits):
+    """Every formula is typeset: no page shows a $ or a TeX command (\\odot, \\frac, ...) as text."""
+    raw = [f"{rel}: ...{t}..." for rel, r in visits.items() for t in r["raw_tex"]]
+    assert not raw, "raw TeX on the site (display math on a list item's continuation line?):\n" + "\n".join(raw)
+
+
+def test_every_kernel_free_slider_says_what_it_shows(visits):
+    """Under each frame player the site says which control it sweeps (the live notebook may have more)."""
+    players = [(rel, p) for rel, r in visits.items() for p in r["slider_notes"]]
+    assert players, "no kernel-free slider on the site"
+    bad = [f"{rel}: player for {p['label']!r}: note {p['note']!r}" for rel, p in players
+           if not p["note"] or p["label"] not in p["note"]]
+    assert not bad, "\n".join(bad)
 
 
 def _ids(path: Path) -> set[str]:
@@ -226,16 +272,31 @@ def test_kernel_free_slider_changes_the_figure(site, visits):
         assert a["label"] != b["label"], f"{rel}: the value label did not change"
 
 
+def built_repository_url() -> str:
+    """repository.url of the configuration the site was built with (book/build.py stages it)."""
+    cfg = yaml.safe_load((ROOT / "build" / "site-src" / "_config.yml").read_text(encoding="utf-8"))
+    return (cfg.get("repository") or {}).get("url") or ""
+
+
+def _is_live(href: str) -> bool:
+    return bool(re.match(r"https?://", href)) and ("git-pull" in href or "/v2/" in href)
+
+
 def test_lecture_pages_link_live_and_screenshots(site, visits):
-    """Each lecture page links to open it live (JupyterHub or Binder); three screenshots were saved."""
-    missing = []
-    for rel in lecture_pages(site):
-        stem = Path(rel).stem
-        live = [h for h in visits[rel]["links"]
-                if re.match(r"https?://", h) and ("git-pull" in h or "/v2/" in h) and f"{stem}.ipynb" in h]
-        if not live:
-            missing.append(f"{rel}: no JupyterHub/Binder link to {stem}.ipynb")
-    assert not missing, "\n".join(missing)
+    """With a real repository.url (make site REPO_URL=...) each lecture page links to open it live
+    (JupyterHub or Binder); with the OWNER placeholder no page links live or to the placeholder.
+    Three screenshots were saved."""
+    repo = built_repository_url()
+    if not repo or "/OWNER" in repo:
+        bad = [f"{rel}: {h}" for rel, r in visits.items() for h in r["links"] if _is_live(h) or "/OWNER/" in h]
+        assert not bad, "links to the placeholder repository:\n" + "\n".join(bad)
+    else:
+        missing = []
+        for rel in lecture_pages(site):
+            stem = Path(rel).stem
+            if not [h for h in visits[rel]["links"] if _is_live(h) and f"{stem}.ipynb" in h]:
+                missing.append(f"{rel}: no JupyterHub/Binder link to {stem}.ipynb")
+        assert not missing, "\n".join(missing)
     for name in SCREENSHOT_PAGES:
         assert screenshot_path(name).stat().st_size > 10_000, name
 
@@ -252,3 +313,56 @@ def test_homework_pages_offer_downloads(site):
         assert m, f"{rel}: no download link to {name}"
         assert (site / rel).parent.joinpath(m.group(1)).resolve().is_file()
     assert not list(site.rglob("solutions")), "the site must not contain solutions/"
+
+
+# Words in table cells that the browser broke across lines: each whitespace-separated word (a run
+# of Chinese characters is one word; a hyphen or slash may end a line) must sit on one line.
+_BROKEN_WORDS = r"""() => {
+    const out = [];
+    for (const cell of document.querySelectorAll('main table td, main table th')) {
+        if (!cell.checkVisibility()) continue;
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            if (n.parentElement.closest('mjx-container, pre, code')) continue;
+            const re = /[^\s\-\/]+[\-\/]?/g;
+            for (let m = re.exec(n.textContent); m; m = re.exec(n.textContent)) {
+                const word = m[0].replace(/[\-\/]$/, '');
+                if (word.length < 2) continue;
+                const r = document.createRange();
+                r.setStart(n, m.index); r.setEnd(n, m.index + word.length);
+                const tops = new Set([...r.getClientRects()].filter(b => b.width > 0).map(b => Math.round(b.top)));
+                if (tops.size > 1) out.push(`${word} (in "${cell.innerText.slice(0, 40).replace(/\s+/g, ' ')}")`);
+            }
+        }
+    }
+    return out;
+}"""
+
+
+def test_phone_width_tables_keep_words_whole(site, server, browser):
+    """At 390 px the glossary and every lecture's key-terms table keep each word (and each Chinese
+    term) on one line: no cell narrower than its longest word. Screenshots: site_phone_*.png."""
+    assert PHONE_SCREENSHOTS["site_phone_glossary"] in pages(site)
+    problems, tables = [], 0
+    for rel in ["glossary.html"] + lecture_pages(site):
+        context = browser.new_context(viewport=PHONE, device_scale_factor=1)
+        block_other_hosts(context, [])
+        try:
+            page = context.new_page()
+            goto(page, server + rel)
+            page.evaluate("() => (window.MathJax && MathJax.startup && MathJax.startup.promise) ? "
+                          "MathJax.startup.promise.then(() => true) : false")
+            tables += page.locator("main table").count()
+            problems += [f"{rel}: {w}" for w in page.evaluate(_BROKEN_WORDS)]
+            for name, shot_rel in PHONE_SCREENSHOTS.items():
+                if shot_rel == rel:  # the key-terms table (or the glossary's first screens)
+                    page.evaluate("() => { document.querySelector('.nnlab-key-terms, table.nnlab-glossary')"
+                                  ".scrollIntoView(); window.scrollBy(0, -70); }")  # below the page header
+                    page.wait_for_timeout(200)
+                    page.screenshot(path=str(screenshot_path(name)))
+        finally:
+            context.close()
+    assert tables >= 8, f"only {tables} tables on the glossary and lecture pages"
+    assert not problems, "words broken across lines at 390 px:\n" + "\n".join(problems[:40])
+    for name in PHONE_SCREENSHOTS:
+        assert screenshot_path(name).stat().st_size > 10_000, name

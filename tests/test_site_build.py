@@ -143,3 +143,89 @@ def test_a_warning_fails_the_build(repo, tmp_path, capfd):
         site.build(info["dest"], tmp_path)
     out = capfd.readouterr()
     assert "99_no_such_lecture" in out.out + out.err
+
+
+# --------------------------------------------------------------------------- launch buttons
+def _cfg(url="https://github.com/OWNER/nnlab"):
+    return {"repository": {"url": url, "branch": "main"}, "html": {"use_repository_button": True},
+            "launch_buttons": {"binderhub_url": "https://mybinder.org", "jupyterhub_url": "https://hub.example.edu"}}
+
+
+def test_placeholder_repository_gets_no_buttons_and_one_message(monkeypatch, capsys):
+    for var in ("NNLAB_REPO_URL", "NNLAB_BINDERHUB_URL", "NNLAB_JUPYTERHUB_URL", "NNLAB_REPO_BRANCH"):
+        monkeypatch.delenv(var, raising=False)
+    cfg = site.launch_settings(_cfg())
+    assert cfg["launch_buttons"]["binderhub_url"] == cfg["launch_buttons"]["jupyterhub_url"] == ""
+    assert cfg["html"]["use_repository_button"] is False
+    notes = [ln for ln in capsys.readouterr().out.splitlines() if ln.strip()]
+    assert len(notes) == 1 and "OWNER" in notes[0] and "make site REPO_URL=" in notes[0], notes
+
+
+def test_repo_url_brings_the_buttons_back(monkeypatch, capsys):
+    monkeypatch.setenv("NNLAB_REPO_URL", "https://github.com/someone/nnlab")
+    cfg = site.launch_settings(_cfg())
+    assert cfg["repository"]["url"] == "https://github.com/someone/nnlab"
+    assert cfg["launch_buttons"]["binderhub_url"] == "https://mybinder.org"
+    assert cfg["launch_buttons"]["jupyterhub_url"] == "https://hub.example.edu"
+    assert "placeholder" not in capsys.readouterr().out
+    assert site.is_placeholder_repo("https://github.com/OWNER/nnlab") and site.is_placeholder_repo("")
+    assert not site.is_placeholder_repo("https://github.com/OWNERSHIP/nnlab")
+
+
+@pytest.mark.slow
+def test_launch_buttons_in_the_built_pages(repo, tmp_path, monkeypatch):
+    """Built with the placeholder: no page links to Binder or to OWNER. With REPO_URL: each lecture does."""
+    for var in ("NNLAB_REPO_URL", "NNLAB_BINDERHUB_URL", "NNLAB_JUPYTERHUB_URL"):
+        monkeypatch.delenv(var, raising=False)
+    info = site.stage(repo, tmp_path / "plain")
+    site.build(info["dest"], tmp_path / "plain")
+    html = (tmp_path / "plain" / "_build" / "html" / "notebooks" / "01_one.html").read_text(encoding="utf-8")
+    assert "mybinder.org" not in html and "/OWNER/" not in html
+    monkeypatch.setenv("NNLAB_REPO_URL", "https://github.com/someone/nnlab")
+    info = site.stage(repo, tmp_path / "real")
+    site.build(info["dest"], tmp_path / "real")
+    html = (tmp_path / "real" / "_build" / "html" / "notebooks" / "01_one.html").read_text(encoding="utf-8")
+    assert "https://mybinder.org/v2/gh/someone/nnlab/main?urlpath=lab/tree/notebooks/01_one.ipynb" in html
+
+
+# --------------------------------------------------------------------------- kernel-free slider notes
+def _player_cell(source: str, key: str, values: list) -> nbformat.NotebookNode:
+    frames = "".join(f'<img class="nnlab-frame" data-value="{v}" alt="x" src="data:image/png;base64,AA"/>' for v in values)
+    html = (f'<div class="nnlab-static-slider" id="nnlab-x"><label>{key} <input type="range" min="0" '
+            f'max="{len(values) - 1}" step="1" value="0"/> <span class="nnlab-value">{values[0]}</span></label>'
+            f'<div>{frames}</div></div>')
+    cell = new_code_cell(source, execution_count=1)
+    cell.outputs = [new_output("execute_result", data={"text/html": html, "text/plain": "SliderPlot('x')"},
+                               execution_count=1)]
+    return cell
+
+
+def test_slider_note_names_the_swept_control_and_where_the_others_stay():
+    nb = new_notebook(cells=[
+        new_code_cell('kinds = ["sigmoid", "threshold"]'),
+        _player_cell('slider_plot(draw, name="01:w", static="w",\n    w=(-5.0, 5.0, 0.25, 1.0), b=(-3.0, 3.0, 0.25, 0.0), kind=kinds)',
+                     "w", [-5.0, 0.0, 5.0]),
+        _player_cell('slider_plot(draw, name="03:eta", eta=(0.01, 0.32, 0.01, 0.1), precompute=True)',
+                     "eta", [0.01, 0.1, 0.32]),
+        _player_cell('slider_plot(draw, name="07:depth", depth=(1, 5, 1, 1))', "depth", [1, 2, 3, 4, 5]),
+    ])
+    assert site.add_slider_notes(nb) == 3
+    notes = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    assert [nb.cells.index(c) for c in nb.cells if c.cell_type == "markdown"] == [2, 4, 6]  # right under each player
+    assert "moves `w` only" in notes[0] and "3 stored pictures" in notes[0] and "-5 to 5" in notes[0]
+    assert "`b` = 0 (live: -3 to 3)" in notes[0] and "`kind` = sigmoid (the live menu also has threshold)" in notes[0]
+    assert "nnlab-slider-note" in notes[0] and "JupyterLab" in notes[0]
+    assert "`eta` = 0.01 to 0.32" in notes[1] and "every step of 0.01 in between" in notes[1]
+    assert "only" not in notes[1]  # eta is its only control
+    assert "in between" not in notes[2]  # all five depths are stored
+
+
+def test_lecture_sliders_get_notes():
+    """Every kernel-free player in the lecture notebooks gets a note; 01's says b and kind stay fixed."""
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        players = sum(len(site._players(c)) for c in nb.cells if c.cell_type == "code")
+        assert site.add_slider_notes(nb) == players, path.name
+        if path.stem == "01_neuron":
+            first = next(c.source for c in nb.cells if "nnlab-slider-note" in c.source)
+            assert "moves `w` only" in first and "`b` = " in first and "`kind` = " in first, first
