@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+WORKERS = int(os.environ.get("GRADE_WORKERS", "2"))
 sys.path.insert(0, str(ROOT))
 
 
@@ -37,7 +38,7 @@ def run(quick: bool = False) -> dict:
                 (d / f"{a}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
             t0 = time.perf_counter()
             ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-            results = grade_all(sub, Path(tmp) / "out", Settings(workers=2, sandbox=True), log=lambda *args: None)
+            results = grade_all(sub, Path(tmp) / "out", Settings(workers=WORKERS, sandbox=True), log=lambda *args: None)
             seconds = time.perf_counter() - t0
             ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
             # CPU time of the workers and their kernels: on a busy shared machine the wall time
@@ -47,7 +48,7 @@ def run(quick: bool = False) -> dict:
             if bad:
                 raise RuntimeError(f"bench_grading: {len(bad)} solution copies of {a} did not get full marks: {bad[0]}")
             rates[a] = round(n / seconds * 60, 1)
-            detail[a] = {"submissions": n, "seconds": round(seconds, 1), "workers": 2, "sandbox": "bwrap",
+            detail[a] = {"submissions": n, "seconds": round(seconds, 1), "workers": WORKERS, "sandbox": "bwrap",
                          "cpu_seconds_per_submission": round(cpu / n, 2),
                          "load_average_1min": round(os.getloadavg()[0], 1)}
             print(f"   {a}: {n} submissions in {seconds:.1f} s = {rates[a]} per minute "

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures as cf
 import multiprocessing
+import multiprocessing.util
 import os
 import shutil
 import sys
@@ -36,10 +37,18 @@ def _worker_init(settings: Settings, solutions: str, exercises: str, workdir: st
               solutions=Path(solutions), exercises=Path(exercises))
     _W["sandbox"] = Sandbox.for_course(COURSE_CODE, settings.limits) if settings.sandbox else None
     _W["nbformat"] = nbformat
+    # the kernel launched for a next submission that never came is stopped when the worker exits
+    multiprocessing.util.Finalize(None, _stop_next_kernel, exitpriority=10)
+
+
+def _stop_next_kernel():
+    kernel = _W.pop("next_kernel", None)
+    if kernel is not None:
+        kernel.stop()
 
 
 def _grade(job) -> SubmissionResult:
-    from .runner import grade
+    from .runner import grade, launch_kernel
 
     a_name = job.assignment
     if a_name not in _W["assignments"]:
@@ -47,7 +56,10 @@ def _grade(job) -> SubmissionResult:
         _W["releases"][a_name] = _W["nbformat"].read(str(_W["exercises"] / a_name / f"{a_name}.ipynb"), as_version=4)
     a = _W["assignments"][a_name]
     try:
-        return grade(job, a, _W["releases"][a_name], _W["settings"], _W["sandbox"], _W["workdir"])
+        # this job's kernel was launched while the previous job was graded; launch the next one now
+        launched = _W.pop("next_kernel", None) or launch_kernel(_W["workdir"], _W["sandbox"])
+        _W["next_kernel"] = launch_kernel(_W["workdir"], _W["sandbox"])
+        return grade(job, a, _W["releases"][a_name], _W["settings"], _W["sandbox"], _W["workdir"], launched)
     except Exception as err:  # a fault of the grader: say so in the row, never lose the others
         r = SubmissionResult(job.student, job.assignment, a.max_score, a.manual_points,
                              "bwrap" if _W["sandbox"] else "off")

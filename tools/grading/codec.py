@@ -15,6 +15,7 @@ the sandboxed kernel, which must not import the grading package.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import types
 
@@ -208,22 +209,34 @@ def serve_call(request_path: str, response_path: str, namespace: dict) -> None:
         f.write(text)
 
 
+def _digest(v):
+    if isinstance(v, np.ndarray):
+        return (id(v), hashlib.blake2b(np.ascontiguousarray(v).tobytes(), digest_size=16).digest(), v.shape)
+    return (id(v), None, None)
+
+
 def _ids(a):
+    """What each array argument (or array in a dict or list argument) is before the call."""
     if isinstance(a, dict):
-        return {k: id(v) for k, v in a.items()}
+        return {k: _digest(v) for k, v in a.items()}
     if isinstance(a, list):
-        return [id(v) for v in a]
-    return id(a)
+        return [_digest(v) for v in a]
+    return _digest(a)
 
 
 def _writeback(a, before):
-    """An argument after the call: arrays, dicts and lists of arrays and generators come back."""
-    if isinstance(a, (np.ndarray, np.random.Generator)):
+    """An argument after the call, when the call changed it: arrays (their values), dicts and
+    lists of arrays (entries changed or replaced; ``same`` marks the arrays still the objects
+    passed in), and generators (their state)."""
+    if isinstance(a, np.random.Generator):
         return {"same": True, "v": encode(a)}
+    if isinstance(a, np.ndarray):
+        return None if _digest(a) == before else {"same": True, "v": encode(a)}
     if isinstance(a, dict):
-        return {"dict": [[k, {"same": before.get(k) == id(v), "v": encode(v)}] for k, v in a.items()
-                         if isinstance(v, (np.ndarray, np.random.Generator))]}
+        return {"dict": [[k, {"same": before.get(k, (None,))[0] == id(v), "v": encode(v)}] for k, v in a.items()
+                         if isinstance(v, (np.ndarray, np.random.Generator)) and before.get(k) != _digest(v)]}
     if isinstance(a, list):
-        return {"list": [[i, {"same": i < len(before) and before[i] == id(v), "v": encode(v)}]
-                         for i, v in enumerate(a) if isinstance(v, np.ndarray)]}
+        return {"list": [[i, {"same": i < len(before) and before[i][0] == id(v), "v": encode(v)}]
+                         for i, v in enumerate(a)
+                         if isinstance(v, np.ndarray) and (i >= len(before) or before[i] != _digest(v))]}
     return None

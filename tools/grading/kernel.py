@@ -48,9 +48,17 @@ class SandboxedKernel:
         self.sandbox = sandbox
         self.proc: subprocess.Popen | None = None
         self.kc: BlockingKernelClient | None = None
+        self.conn: Path | None = None
 
     # -- life cycle ---------------------------------------------------------------------
     def start(self, timeout: float = 60.0) -> None:
+        """Start the kernel and wait until it answers."""
+        self.launch()
+        self.connect(timeout)
+
+    def launch(self) -> None:
+        """Start the kernel's process without waiting for it (the next submission's kernel can
+        boot while this one is graded)."""
         conn = self.job / f"kernel-{secrets.token_hex(4)}.json"
         write_connection_file(str(conn), transport="ipc", ip=str(self.job / f"k{secrets.token_hex(3)}"),
                               key=secrets.token_hex(16).encode())
@@ -74,8 +82,12 @@ class SandboxedKernel:
             cmd, run_env = argv, {**os.environ, **env}
         self.proc = subprocess.Popen(cmd, cwd=self.job, env=run_env, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        self.conn = conn
+
+    def connect(self, timeout: float = 60.0) -> None:
+        """Connect to the launched kernel and wait until it answers; KernelStartError otherwise."""
         kc = BlockingKernelClient()
-        kc.load_connection_file(str(conn))
+        kc.load_connection_file(str(self.conn))
         kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=True)
         self.kc = kc
         deadline = time.monotonic() + timeout

@@ -20,12 +20,14 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import json
 import os
 import secrets
 import shutil
 import time
+import types
 from pathlib import Path
 
 from nnlab.homework import own_code_problems
@@ -62,8 +64,10 @@ class CallFailed(Exception):
 class Session:
     """The kernel of one submission, restarted (re-running the student's cells) after a crash."""
 
-    def __init__(self, job_dir: Path, sandbox: Sandbox | None, code: list, settings: Settings):
+    def __init__(self, job_dir: Path, sandbox: Sandbox | None, code: list, settings: Settings,
+                 launched: SandboxedKernel | None = None):
         self.job_dir, self.sandbox, self.code, self.settings = job_dir, sandbox, code, settings
+        self.launched = launched      # a kernel already booting in job_dir, used by the first start
         self.deadline = time.monotonic() + settings.notebook_timeout
         self.kernel: SandboxedKernel | None = None
         self.skip: set = set()
@@ -79,10 +83,14 @@ class Session:
         while True:
             if self.kernel is not None:
                 self.kernel.stop()
-            self.kernel = SandboxedKernel(self.job_dir, self.sandbox)
+            self.kernel, launched, self.launched = self.launched, self.launched, None
             for attempt in range(3):
                 try:
-                    self.kernel.start()
+                    if launched is not None and attempt == 0:
+                        self.kernel.connect()
+                    else:
+                        self.kernel = SandboxedKernel(self.job_dir, self.sandbox)
+                        self.kernel.start()
                     break
                 except KernelStartError as err:
                     self.kernel.stop()
@@ -246,6 +254,9 @@ class Proxy:
         return f"<your function {self.__name__}>"
 
 
+_SETUP_CACHE: dict = {}
+
+
 class TestRun:
     """Runs the test cells of one submission in one namespace of the grader's own."""
 
@@ -259,9 +270,16 @@ class TestRun:
         return self.session.settings.cell_timeout - (time.monotonic() - self.cell_start)
 
     def setup(self):
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            for _, source in self.a.setup:
-                exec(compile(source, "<set-up>", "exec"), self.ns)
+        """Run the assignment's set-up cells here once per process; each submission gets a copy."""
+        key = (self.a.name, tuple(src for _, src in self.a.setup))
+        if key not in _SETUP_CACHE:
+            ns: dict = {"__name__": "__grading__"}
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                for _, source in self.a.setup:
+                    exec(compile(source, "<set-up>", "exec"), ns)
+            _SETUP_CACHE[key] = ns
+        self.ns = {k: v if isinstance(v, types.ModuleType) or callable(v) else copy.deepcopy(v)
+                   for k, v in _SETUP_CACHE[key].items()}
         for name in self.a.functions:
             self.ns[name] = Proxy(name, self)
 
@@ -284,12 +302,29 @@ class TestRun:
             return False, f"{type(err).__name__}: {err}"[:600], ""
 
 
+def launch_kernel(workdir: Path, sandbox: Sandbox | None) -> SandboxedKernel:
+    """A kernel booting in a fresh job folder, for the next submission ``grade`` is given."""
+    job_dir = workdir / f"job-{secrets.token_hex(6)}"
+    if sandbox is not None:
+        sandbox.prepare(job_dir)
+    else:
+        job_dir.mkdir(parents=True)
+    kernel = SandboxedKernel(job_dir, sandbox)
+    kernel.launch()
+    return kernel
+
+
 def grade(job: Job, a: Assignment, release, settings: Settings, sandbox: Sandbox | None,
-          workdir: Path) -> SubmissionResult:
-    """Grade one submission (never raises for anything the submission does)."""
+          workdir: Path, launched: SandboxedKernel | None = None) -> SubmissionResult:
+    """Grade one submission (never raises for anything the submission does). ``launched``: a
+    kernel from ``launch_kernel``, already booting (it is stopped here if not needed)."""
     res = SubmissionResult(job.student, job.assignment, a.max_score, a.manual_points,
                            "bwrap" if sandbox is not None else "off", notes=list(job.notes))
     manual = [TestResult(gid, "manual", pts, None, "graded by hand") for gid, pts in a.manual]
+    if launched is not None and (job.file is None):
+        launched.stop()
+        shutil.rmtree(launched.job, ignore_errors=True)
+        launched = None
     if job.file is None:
         res.words.add("missing")
         res.notes.append("no .ipynb file in the folder")
@@ -298,6 +333,9 @@ def grade(job: Job, a: Assignment, release, settings: Settings, sandbox: Sandbox
     try:
         sub = read_notebook(job.file)
     except Unreadable as err:
+        if launched is not None:
+            launched.stop()
+            shutil.rmtree(launched.job, ignore_errors=True)
         res.words.add("invalid")
         res.notes.append(f"{job.file.name}: {err}")
         res.tests = _all_failed(a, "the notebook could not be read") + manual
@@ -316,12 +354,10 @@ def grade(job: Job, a: Assignment, release, settings: Settings, sandbox: Sandbox
         res.words.add("own_code")
         res.notes += [f"not your own code: {p}" for p in problems[:10]]
 
-    job_dir = workdir / f"job-{secrets.token_hex(6)}"
-    if sandbox is not None:
-        sandbox.prepare(job_dir)
-    else:
-        job_dir.mkdir(parents=True)
-    session = Session(job_dir, sandbox, prep.code, settings)
+    if launched is None:
+        launched = launch_kernel(workdir, sandbox)
+    job_dir = launched.job
+    session = Session(job_dir, sandbox, prep.code, settings, launched)
     try:
         started = session.start()
         run = TestRun(a, session)
