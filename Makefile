@@ -16,7 +16,8 @@ help:
 	@echo "make test       set up .venv with the test tools and run every check"
 	@echo "make bench      run the benchmarks, writing benchmarks/results.json and README.md"
 	@echo "make exercises  generate the student homework (exercises/) from solutions/"
-	@echo "make grade SUBMISSIONS=dir [OUT=grades]  autograde a folder of submissions"
+	@echo "make grade SUBMISSIONS=dir [OUT=grades]  autograde a folder of submissions (sandboxed)"
+	@echo "make student-edition  write what students get (no solutions): _build/student-edition and its zip"
 	@echo "make site       build the static course site (_build/html)"
 	@echo "make clean      remove .venv and build outputs"
 

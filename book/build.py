@@ -490,10 +490,15 @@ def stage(root: Path = ROOT, dest: Path | None = None) -> dict:
             nbformat.write(nb, dest / f"{doc}.ipynb")
             homework.append((doc, nbp.name, folder.name, zip_name))
     if homework:
+        edition = student_edition_zip(root, dest / "_dl")
         rows = ["# Homework 作業", "",
                 "The homework as you get it: each notebook has questions, cells to fill in "
                 "(`YOUR CODE HERE`) and tests that check your answers when you run them. "
                 "Download the notebook, work in JupyterLab (`make lab`), and hand in the saved file.", ""]
+        if edition is not None:
+            rows += [f"Or download the whole course as students get it, {{download}}`{edition.name} "
+                     f"<../_dl/{edition.name}>`: the lecture notebooks, the homework and `nnlab`, with "
+                     "`make lab` (no solutions; see {doc}`/docs/students`).", ""]
         for doc, fname, folder, zip_name in homework:
             rows.append(f"- {{doc}}`{titles[doc]} </{doc}>`: {{download}}`{fname} <../_dl/{folder}/{fname}>`"
                         + (f", {{download}}`{zip_name} <../_dl/{zip_name}>`" if zip_name else ""))
@@ -540,6 +545,19 @@ def stage(root: Path = ROOT, dest: Path | None = None) -> dict:
     if skipped:
         print(f"note: docs pages not on the site (add them to DOCS in book/build.py): {skipped}")
     return {"lectures": list(nbs), "homework": [h[0] for h in homework], "terms": len(terms), "dest": dest}
+
+
+def student_edition_zip(root: Path, folder: Path) -> Path | None:
+    """The student edition's zip (tools/student_edition.py), for the site's download link;
+    None for a course tree without that tool."""
+    if not (root / "tools" / "student_edition.py").is_file():
+        return None
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("nnlab_student_edition", root / "tools" / "student_edition.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.write_zip(folder / "nnlab-student.zip", root)
 
 
 def build(src: Path, out_parent: Path) -> None:
