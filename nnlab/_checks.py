@@ -7,6 +7,10 @@ import numbers
 import numpy as np
 
 
+class NonFiniteError(ValueError):
+    """An array that must be finite holds inf or NaN (``fit`` turns this into TrainingDiverged)."""
+
+
 def as_rng(seed_or_rng, name: str = "rng") -> np.random.Generator:
     """Return a ``np.random.Generator`` from an int seed or a Generator.
 
@@ -51,7 +55,7 @@ def as_float_array(x, name: str, ndim: int | tuple[int, ...] | None = None,
     if not np.all(np.isfinite(arr)):
         bad = np.argwhere(~np.isfinite(arr))[0]
         where = tuple(int(i) for i in bad)
-        raise ValueError(
+        raise NonFiniteError(
             f"{name} contains {arr[where]} at index {where}: inputs must be finite "
             "(check for missing values or a division by zero)"
         )

@@ -79,17 +79,27 @@ def relu_prime(Z):
     return (np.asarray(Z) > 0).astype(np.float64)
 
 
+def _check_slope(slope):
+    if isinstance(slope, bool) or not isinstance(slope, (int, float, np.floating, np.integer)) or not 0 <= slope <= 1:
+        raise ValueError(
+            f"leaky ReLU slope must be a number in [0, 1] (the slides use 0.1), got {slope!r}: only then is "
+            "max(slope*z, z) the function computed (slope 0 is ReLU, 1 is the identity)")
+    return float(slope)
+
+
 def leaky_relu(Z, slope: float = 0.1):
     r"""Leaky ReLU :math:`\max(\text{slope}\cdot z, z)`; the slides use slope 0.1.
 
     (PyTorch's default slope is 0.01; pass ``slope=0.01`` to match it.)
     """
     Z = np.asarray(Z, dtype=np.float64)
+    slope = _check_slope(slope)
     return np.where(Z > 0, Z, slope * Z)
 
 
 def leaky_relu_prime(Z, slope: float = 0.1):
     r""":math:`1` for :math:`z > 0`, else ``slope``."""
+    slope = _check_slope(slope)
     return np.where(np.asarray(Z) > 0, 1.0, slope)
 
 
@@ -239,5 +249,7 @@ def get_activation(name, **params) -> Activation:
         raise ValueError(
             f"activation {name!r} takes {', '.join(allowed) or 'no parameters'}, got {', '.join(sorted(unknown))}"
         )
+    if name == "leaky_relu" and "slope" in params:
+        _check_slope(params["slope"])
     canonical = "identity" if name == "linear" else name
     return Activation(canonical, f, f_prime, tuple(sorted(params.items())))

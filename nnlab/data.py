@@ -22,6 +22,7 @@ def minibatches(X, T, batch_size: int, rng=None, shuffle: bool = True, drop_last
     gradient descent; ``batch_size=N`` is full-batch gradient descent.
     """
     check_positive(batch_size, "batch_size", integer=True)
+    X, T = np.asarray(X), np.asarray(T)   # lists work too (indexing needs arrays)
     N = len(X)
     if len(T) != N:
         raise ValueError(f"X has {N} examples but T has {len(T)}: they must match row for row")

@@ -49,7 +49,10 @@ def dense_forward(A_prev, W, b):
     A_prev: (N, n_{l-1}), W: (n_l, n_{l-1}), b: (n_l,).
     Returns Z: (N, n_l) = ``A_prev @ W.T + b`` and cache = (A_prev, W).
     """
-    if A_prev.ndim != 2 or W.ndim != 2 or A_prev.shape[1] != W.shape[1] or b.shape != (W.shape[0],):
+    A_prev = as_float_array(A_prev, "A_prev", ndim=2, hint=" (N examples, n_prev features)")
+    W = as_float_array(W, "W", ndim=2, hint=" (n, n_prev)")
+    b = as_float_array(b, "b", ndim=1, hint=" (n,)")
+    if A_prev.shape[1] != W.shape[1] or b.shape != (W.shape[0],):
         raise ValueError(
             f"dense_forward needs A_prev (N, n_prev), W (n, n_prev), b (n,); got A_prev "
             f"{shape_str(A_prev.shape)}, W {shape_str(W.shape)}, b {shape_str(b.shape)}"

@@ -96,8 +96,16 @@ class MLP:
                 f"{self!r} expects inputs with {self.sizes[0]} features (W1 has shape "
                 f"{shape_str(self.params['W1'].shape)}), got X of shape {shape_str(X.shape)}"
             )
-        if masks is not None and len(masks) != self.L - 1:
-            raise ValueError(f"masks must hold one array per hidden layer ({self.L - 1}), got {len(masks)}")
+        if masks is not None:
+            if len(masks) != self.L - 1:
+                raise ValueError(f"masks must hold one array per hidden layer ({self.L - 1}), got {len(masks)}")
+            masks = [as_float_array(m, f"masks[{l - 1}]", ndim=2) for l, m in enumerate(masks, start=1)]
+            for l, m in enumerate(masks, start=1):
+                if m.shape != (X.shape[0], self.sizes[l]):
+                    raise ValueError(
+                        f"masks[{l - 1}] (for hidden layer {l}) must have shape (N, n_{l}) = "
+                        f"{shape_str((X.shape[0], self.sizes[l]))}, one entry per example and unit; "
+                        f"got {shape_str(m.shape)}")
         return self._forward(X, train, masks)
 
     def _forward(self, X, train=False, masks=None):

@@ -30,6 +30,11 @@ class SGD:
                 f"learning rate eta must be a positive number, got {eta!r} "
                 "(gradient descent steps against the gradient; try 0.01 to 0.5)"
             )
+        for name, value in (("momentum", momentum), ("weight_decay", weight_decay)) + (
+                (("max_norm", max_norm),) if max_norm is not None else ()):
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__}); "
+                                f"e.g. SGD(eta=0.1, {name}={'0.9' if name == 'momentum' else '1e-4'})")
         if not 0 <= momentum < 1:
             raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
         if weight_decay < 0:
@@ -41,6 +46,7 @@ class SGD:
         self.weight_decay = float(weight_decay)
         self.max_norm = max_norm
         self.velocity: dict[str, np.ndarray] = {}
+        self._params_id = None    # the parameter dict (network) whose velocity this optimizer holds
 
     def __repr__(self):
         return (f"SGD(eta={self.eta}, momentum={self.momentum}, weight_decay={self.weight_decay}, "
@@ -48,6 +54,13 @@ class SGD:
 
     def step(self, params: dict, grads: dict):
         """One update of every parameter that has a gradient: θ ← θ − η g."""
+        if self.momentum:
+            if self._params_id is None:
+                self._params_id = id(params)
+            elif self._params_id != id(params):
+                raise ValueError(
+                    "this SGD already updates another network: its momentum (velocity) belongs to that "
+                    "network's parameters and would carry over. Create a new SGD(...) for each network.")
         for k, g in grads.items():
             if k not in params:
                 raise ValueError(f"gradient {k!r} has no matching parameter; parameters are {', '.join(params)}")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import as_float_array, as_rng, check_labels, check_positive, shape_str
+from ._checks import NonFiniteError, as_float_array, as_rng, check_labels, check_positive, shape_str
 from .data import minibatches, n_batches
 from .losses import _UNCHECKED, PENALTIES, accuracy, get_loss
 from .optim import SGD
@@ -84,6 +84,8 @@ def train_step(net, Xb, Tb, loss, optimizer, penalty=None, lam: float = 0.0) -> 
     made and the cost is returned for the caller to report.
     """
     Y = net._forward(Xb, train=True)
+    if not np.isfinite(Y).all():                 # diverged: reported by fit as TrainingDiverged
+        return float("nan")
     C, dY = loss(Y, Tb)                          # a NaN or inf in Y makes C NaN or inf
     if penalty is not None and math.isfinite(C):
         P, pgrads = PENALTIES[penalty](net.params, lam)
@@ -99,7 +101,7 @@ def train_step(net, Xb, Tb, loss, optimizer, penalty=None, lam: float = 0.0) -> 
 
 
 def fit(net, X, T, *, epochs: int, batch_size: int, optimizer=None, loss="softmax_cross_entropy",
-        penalty: str | None = None, lam: float = 0.0, seed=0, X_val=None, T_val=None,
+        penalty: str | None = None, lam: float | None = None, seed=0, X_val=None, T_val=None,
         progress: bool = False, callback=None) -> History:
     """Train ``net`` with minibatch SGD; returns a ``History``.
 
@@ -107,7 +109,7 @@ def fit(net, X, T, *, epochs: int, batch_size: int, optimizer=None, loss="softma
     epochs, batch_size: positive integers (batch_size 1 is SGD, N is full batch).
     optimizer: an ``SGD`` (default ``SGD(eta=0.1)``). loss: a name from
     ``nnlab.losses.LOSSES`` or a function ``loss(Y, T) -> (C, dY)``.
-    penalty: ``"l2"`` or ``"l1"`` with strength ``lam``. seed: int or Generator
+    penalty: ``"l2"`` or ``"l1"`` with strength ``lam`` (required with a penalty). seed: int or Generator
     for the shuffling. progress: show a tqdm bar. callback(epoch, net, history)
     is called after each epoch.
 
@@ -125,14 +127,34 @@ def fit(net, X, T, *, epochs: int, batch_size: int, optimizer=None, loss="softma
         raise ValueError(f"X has {len(X)} examples but T has {len(T)}: they must match row for row{hint}")
     if X.shape[1] != net.sizes[0]:
         raise ValueError(f"{net!r} expects {net.sizes[0]} input features, got X of shape {shape_str(X.shape)}")
-    if getattr(loss, "__name__", "") in ("softmax_cross_entropy", "hinge"):
+    name = getattr(loss, "__name__", "")
+    if name in ("softmax_cross_entropy", "cross_entropy") and net.sizes[-1] == 1:
+        raise ValueError(
+            f"{net!r} has one output, but softmax cross-entropy needs one output per class. For two classes "
+            "with one output use loss='binary_cross_entropy' (labels 0/1, output='identity'); or give the "
+            "network one output per class.")
+    if name == "mse" and T.ndim == 1 and net.sizes[-1] > 1 and np.issubdtype(T.dtype, np.integer):
+        raise ValueError(
+            f"mse compares the network output Y (N, {net.sizes[-1]}) with targets T of the same shape, but T "
+            f"holds {len(T)} integer labels, shape {shape_str(T.shape)}. Turn them into one-hot rows first: "
+            f"T = nnlab.data.one_hot(T, {net.sizes[-1]}).")
+    if name in ("softmax_cross_entropy", "hinge"):
         T = check_labels(T, "T (labels)", len(X), net.sizes[-1])
+    if T_val is not None and X_val is None:
+        raise ValueError("T_val given without X_val: pass both (the validation inputs and their targets), or neither")
     has_val = X_val is not None
     if has_val:
         if T_val is None:
-            raise ValueError("X_val given without T_val")
+            raise ValueError("X_val given without T_val: pass both (the validation inputs and their targets), or neither")
+        X_val = as_float_array(X_val, "X_val", ndim=2, hint=" (N_val examples, n_0 features)")
+        if X_val.shape[1] != net.sizes[0]:
+            raise ValueError(f"{net!r} expects {net.sizes[0]} input features, got X_val of shape "
+                             f"{shape_str(X_val.shape)} (X has {X.shape[1]}: are X and X_val from the same data?)")
         T_val = _as_targets(net, T_val, loss)
-    name = getattr(loss, "__name__", "")
+        if len(T_val) != len(X_val):
+            raise ValueError(f"X_val has {len(X_val)} examples but T_val has {len(T_val)}: they must match row for row")
+        if name in ("softmax_cross_entropy", "hinge"):
+            T_val = check_labels(T_val, "T_val (labels)", len(X_val), net.sizes[-1])
     if name in LOGIT_LOSSES and net.output.name != "identity":
         raise ValueError(
             f"loss {name!r} takes logits (the raw z of the last layer) and applies the "
@@ -141,6 +163,12 @@ def fit(net, X, T, *, epochs: int, batch_size: int, optimizer=None, loss="softma
         )
     if penalty is not None and penalty not in PENALTIES:
         raise ValueError(f"unknown penalty {penalty!r}; choose 'l2', 'l1' or None")
+    if penalty is not None and lam is None:
+        raise ValueError(f"penalty={penalty!r} needs its strength lam (λ), e.g. lam=1e-3; "
+                         "without it there would be no penalty at all")
+    if penalty is None and lam:
+        raise ValueError(f"lam={lam} is the strength of a penalty, but penalty is None: add penalty='l2' or 'l1'")
+    lam = 0.0 if lam is None else lam
     rng = as_rng(seed, "seed")
     step_loss = _UNCHECKED.get(loss, loss)
     hist = History()
@@ -162,16 +190,27 @@ def fit(net, X, T, *, epochs: int, batch_size: int, optimizer=None, loss="softma
                         "large: try a smaller one (e.g. divide it by 10)."
                     )
                 hist.step_loss.append(float(C))
-        with np.errstate(over="ignore", invalid="ignore"):
-            c, a = evaluate(net, X, T, loss)
-            hist.loss.append(c)
-            if a is not None:
-                hist.acc.append(a)
-            if has_val:
-                c, a = evaluate(net, X_val, T_val, loss)
-                hist.val_loss.append(c)
+        if not all(np.isfinite(p).all() for p in net.params.values()):
+            raise TrainingDiverged(
+                f"training diverged at epoch {epoch}, step {steps_per_epoch} of {steps_per_epoch}: the last "
+                f"update made the parameters infinite or NaN. The learning rate (eta="
+                f"{getattr(optimizer, 'eta', '?')}) is probably too large: try a smaller one (e.g. divide it by 10).")
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):
+                c, a = evaluate(net, X, T, loss)
+                hist.loss.append(c)
                 if a is not None:
-                    hist.val_acc.append(a)
+                    hist.acc.append(a)
+                if has_val:
+                    c, a = evaluate(net, X_val, T_val, loss)
+                    hist.val_loss.append(c)
+                    if a is not None:
+                        hist.val_acc.append(a)
+        except NonFiniteError:
+            raise TrainingDiverged(
+                f"training diverged at epoch {epoch}, step {steps_per_epoch} of {steps_per_epoch}: after it the "
+                f"network's output overflows to infinity. The learning rate (eta={getattr(optimizer, 'eta', '?')}) "
+                "is probably too large: try a smaller one (e.g. divide it by 10).") from None
         if bar is not None:
             bar.set_postfix(loss=f"{hist.loss[-1]:.4f}")
         if callback is not None:
