@@ -178,3 +178,16 @@ def test_make_venv_and_the_visible_tests_work_in_the_edition(edition, tmp_path):
         bad = [("".join(c["source"])[:60], _errors(c)) for c in cells if c["cell_type"] == "code" and _errors(c)]
         assert not bad, (a, bad)
         assert any("own-code check OK" in "".join(o.get("text", "")) for c in cells for o in c.get("outputs", []))
+
+
+def test_the_site_offers_the_edition_zip(edition, tmp_path):
+    """book/build.py stages nnlab-student.zip and links it from the Homework page and docs/students.md."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("nnlab_site_build", ROOT / "book" / "build.py")
+    site = sys.modules.setdefault(spec.name, importlib.util.module_from_spec(spec))  # dataclasses look it up there
+    spec.loader.exec_module(site)
+    dest = site.stage(ROOT, tmp_path / "site-src")["dest"]
+    assert (dest / "_dl" / "nnlab-student.zip").read_bytes() == edition[1].read_bytes()
+    assert "{download}`nnlab-student.zip <../_dl/nnlab-student.zip>`" in (dest / "exercises" / "index.md").read_text(encoding="utf-8")
+    assert "<../_dl/nnlab-student.zip>`" in (dest / "docs" / "students.md").read_text(encoding="utf-8")
