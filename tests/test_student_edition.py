@@ -83,10 +83,17 @@ def test_the_edition_holds_what_students_need_and_nothing_else(edition):
         assert need in names, need
     assert len([n for n in names if n.startswith("notebooks/")]) == len(list((ROOT / "notebooks").glob("*.ipynb")))
     for n in names:
-        assert not n.startswith(("solutions/", "tools/", "tests/", "book/", "benchmarks/", ".ci/", "docs/")), n
+        assert not n.startswith(("tools/", "tests/", "book/", "benchmarks/", ".ci/", "docs/", ".git")), n
+        assert "solutions" not in Path(n).parts and not Path(n).stem.startswith("solution"), n
         assert not n.endswith((".db", "nbgrader_config.py")), n
         text = (tree / n).read_text(encoding="utf-8")
         assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text, n
+    # an nbgrader answer cell (solution: true) holds the placeholder, never a solution
+    for nb_path in sorted(tree.glob("exercises/*/*.ipynb")):
+        for c in json.loads(nb_path.read_text(encoding="utf-8"))["cells"]:
+            if c["metadata"].get("nbgrader", {}).get("solution"):
+                assert "YOUR CODE HERE" in "".join(c["source"]) or "YOUR ANSWER HERE" in "".join(c["source"]), \
+                    (nb_path.name, c["metadata"]["nbgrader"].get("grade_id"))
     makefile = (tree / "Makefile").read_text(encoding="utf-8")
     assert "make grade" not in makefile and "exercises:" not in makefile and "nbgrader" not in (tree / "pyproject.toml").read_text(encoding="utf-8")
 
@@ -119,6 +126,18 @@ def _errors(cell) -> list:
     return [o.get("ename") for o in cell.get("outputs", []) if o.get("output_type") == "error"]
 
 
+def _name_errors(cell) -> set[str]:
+    """The names in the cell's NameErrors ("name 'net' is not defined" -> net)."""
+    return {m.group(1) for o in cell.get("outputs", []) if o.get("ename") == "NameError"
+            for m in [re.search(r"name '(\w+)'", o.get("evalue", ""))] if m}
+
+
+def _defined_names(cells: list) -> set[str]:
+    """Names the notebook's own code cells define or assign (at the start of a line)."""
+    src = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    return set(re.findall(r"^(?:def |class )?(\w+)\b", src, flags=re.M))
+
+
 @pytest.mark.slow
 def test_make_venv_and_the_visible_tests_work_in_the_edition(edition, tmp_path):
     tree, _ = edition
@@ -140,7 +159,9 @@ def test_make_venv_and_the_visible_tests_work_in_the_edition(edition, tmp_path):
         assert tests
         for c in tests:
             assert set(_errors(c)) <= {"NotImplementedError", "AssertionError", "NameError"}, (a, c["source"][:2], _errors(c))
-            assert "ModuleNotFoundError" not in _errors(c) and "ImportError" not in _errors(c)
+            # a NameError only for what an earlier failing cell of the notebook left undefined,
+            # never for something the edition lacks
+            assert _name_errors(c) <= _defined_names(cells), (a, c["source"][:2], _name_errors(c))
         # with the solutions' answers pasted in: every visible test and the own-code check pass
         sol = json.loads((ROOT / "solutions" / a / f"{a}.ipynb").read_text(encoding="utf-8"))
         answers = {c["metadata"]["nbgrader"]["grade_id"]: "".join(c["source"]) for c in sol["cells"]
@@ -157,3 +178,16 @@ def test_make_venv_and_the_visible_tests_work_in_the_edition(edition, tmp_path):
         bad = [("".join(c["source"])[:60], _errors(c)) for c in cells if c["cell_type"] == "code" and _errors(c)]
         assert not bad, (a, bad)
         assert any("own-code check OK" in "".join(o.get("text", "")) for c in cells for o in c.get("outputs", []))
+
+
+def test_the_site_offers_the_edition_zip(edition, tmp_path):
+    """book/build.py stages nnlab-student.zip and links it from the Homework page and docs/students.md."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("nnlab_site_build", ROOT / "book" / "build.py")
+    site = sys.modules.setdefault(spec.name, importlib.util.module_from_spec(spec))  # dataclasses look it up there
+    spec.loader.exec_module(site)
+    dest = site.stage(ROOT, tmp_path / "site-src")["dest"]
+    assert (dest / "_dl" / "nnlab-student.zip").read_bytes() == edition[1].read_bytes()
+    assert "{download}`nnlab-student.zip <../_dl/nnlab-student.zip>`" in (dest / "exercises" / "index.md").read_text(encoding="utf-8")
+    assert "<../_dl/nnlab-student.zip>`" in (dest / "docs" / "students.md").read_text(encoding="utf-8")
