@@ -17,7 +17,7 @@ import numpy as np
 
 from ._checks import as_float_array, as_rng, check_keep_prob, shape_str
 from .activations import get_activation
-from .layers import dropout_mask, init_weights
+from .layers import dense_backward, dense_forward, dropout_mask, init_weights
 
 
 class MLP:
@@ -70,6 +70,10 @@ class MLP:
         self.Delta: list = []
         self.masks: list = []
 
+    def _sigma_prime(self, Z):
+        """σ' of the hidden layers; ReLU's as a boolean 0/1 mask (the same products, no float array built)."""
+        return Z > 0 if self.hidden.name == "relu" else self.hidden.prime(Z)
+
     def __repr__(self):
         return (f"MLP({'-'.join(map(str, self.sizes))}, hidden={self.hidden.name}, "
                 f"output={self.output.name}, keep_prob={self.keep_prob})")
@@ -114,8 +118,8 @@ class MLP:
         self.Z, self.A, self.masks = [None], [X], [None]
         A, L, params = X, self.L, self.params
         for l, (kW, kb) in enumerate(self._names, start=1):
-            Z = A @ params[kW].T + params[kb]    # z^l = W^l a^{l-1} + b^l
-            A = (self.output if l == L else self.hidden)(Z)   # a^l = σ(z^l)
+            Z, _ = dense_forward(A, params[kW], params[kb], check=False)   # z^l = W^l a^{l-1} + b^l
+            A = (self.output if l == L else self.hidden)(Z)               # a^l = σ(z^l)
             mask = None
             if dropout and l < L:
                 mask = dropout_mask(A.shape, self.keep_prob, self.rng) if masks is None else masks[l - 1]
@@ -147,21 +151,24 @@ class MLP:
         return self._backward(dC_dA)
 
     def _backward(self, dC_dA):
-        """backward without checks."""
-        L = self.L
+        """backward without checks: the slides' recursion, through ``dense_backward``."""
+        L, params, Z, A = self.L, self.params, self.Z, self.A
+        sigma_prime = self._sigma_prime
         grads = {}
-        Delta = self.output.backward(dC_dA, self.Z[L], self.A[L])       # δ^L
-        self.Delta = [None] * (L + 1)
-        for l in range(L, 0, -1):
-            kW, kb = self._names[l - 1]
-            self.Delta[l] = Delta
-            grads[kW] = Delta.T @ self.A[l - 1]                          # δ^l (a^{l-1})ᵀ
-            grads[kb] = Delta.sum(axis=0)
-            if l > 1:
-                dA = Delta @ self.params[kW]                             # (W^l)ᵀ δ^l
-                if self.masks[l - 1] is not None:
-                    dA = dA * self.masks[l - 1]
-                Delta = self.hidden.backward(dA, self.Z[l - 1], None)    # σ'(z^{l-1}) ⊙ ...
+        Delta = [None] * (L + 1)
+        # δ^L = σ'(z^L) ⊙ ∇_a C (softmax: its Jacobian; identity: ∇_a C itself)
+        Delta[L] = self.output.backward(dC_dA, Z[L], A[L])
+        for l in range(L - 1, -1, -1):
+            kW, kb = self._names[l]                    # "W{l+1}", "b{l+1}"
+            Delta_next, W_next = Delta[l + 1], params[kW]
+            # layer l+1's gradients δ^{l+1} (a^l)ᵀ and δ^{l+1}, and dA = (W^{l+1})ᵀ δ^{l+1} (Delta_next @ W_next)
+            dA, grads[kW], grads[kb] = dense_backward(Delta_next, (A[l], W_next), need_dA_prev=l > 0)
+            if l == 0:
+                break                                  # no δ for the input layer
+            if self.masks[l] is not None:              # dropout: the same mask as in forward
+                dA = dA * self.masks[l]
+            Delta[l] = sigma_prime(Z[l]) * dA          # δ^l = σ'(z^l) ⊙ (W^{l+1})ᵀ δ^{l+1}
+        self.Delta = Delta
         self.grads = grads
         return grads
 

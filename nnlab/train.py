@@ -84,8 +84,6 @@ def train_step(net, Xb, Tb, loss, optimizer, penalty=None, lam: float = 0.0) -> 
     made and the cost is returned for the caller to report.
     """
     Y = net._forward(Xb, train=True)
-    if not np.isfinite(Y).all():                 # diverged: reported by fit as TrainingDiverged
-        return float("nan")
     C, dY = loss(Y, Tb)                          # a NaN or inf in Y makes C NaN or inf
     if penalty is not None and math.isfinite(C):
         P, pgrads = PENALTIES[penalty](net.params, lam)
@@ -182,7 +180,10 @@ def fit(net, X, T, *, epochs: int, batch_size: int, optimizer=None, loss="softma
     for epoch in epoch_iter:
         with np.errstate(over="ignore", invalid="ignore"):   # divergence is reported below instead
             for step, (Xb, Tb) in enumerate(minibatches(X, T, batch_size, rng), start=1):
-                C = train_step(net, Xb, Tb, step_loss, optimizer, penalty, lam)
+                try:
+                    C = train_step(net, Xb, Tb, step_loss, optimizer, penalty, lam)
+                except NonFiniteError:           # a loss that checks its input met an infinite output
+                    C = float("nan")
                 if not math.isfinite(C):
                     raise TrainingDiverged(
                         f"training diverged at epoch {epoch}, step {step} of {steps_per_epoch}: the cost is "

@@ -126,3 +126,26 @@ def test_bad_network_input_is_explained():
         MLP([2, 2], seed=None)
     with pytest.raises(RuntimeError, match="call forward"):
         MLP([2, 2]).backward(np.zeros((1, 2)))
+
+
+def test_the_mlp_runs_through_the_dense_functions_the_homework_teaches(monkeypatch):
+    # one dense path: MLP.forward/backward call nnlab.layers.dense_forward/dense_backward, once per layer
+    import nnlab.network as network
+
+    calls = {"forward": 0, "backward": 0}
+    real_f, real_b = network.dense_forward, network.dense_backward
+
+    def counting_forward(*args, **kwargs):
+        calls["forward"] += 1
+        return real_f(*args, **kwargs)
+
+    def counting_backward(*args, **kwargs):
+        calls["backward"] += 1
+        return real_b(*args, **kwargs)
+
+    monkeypatch.setattr(network, "dense_forward", counting_forward)
+    monkeypatch.setattr(network, "dense_backward", counting_backward)
+    net = MLP([3, 5, 4, 2], seed=0)
+    Y = net.forward(np.ones((2, 3)))
+    net.backward(np.ones_like(Y))
+    assert calls == {"forward": 3, "backward": 3}
