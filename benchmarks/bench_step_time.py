@@ -12,7 +12,7 @@ import time
 import numpy as np
 
 import nnlab
-from nnlab.losses import _UNCHECKED, softmax_cross_entropy
+from nnlab.losses import describe
 from nnlab.train import train_step
 
 SIZES = {
@@ -54,7 +54,7 @@ def nnlab_step(sizes):
     """The step exactly as nnlab.fit runs it (fit checks the data set once, before the first step)."""
     net = nnlab.MLP(sizes, hidden="relu", seed=0)
     opt = nnlab.SGD(eta=ETA)
-    loss = _UNCHECKED[softmax_cross_entropy]
+    loss = describe("softmax_cross_entropy").fast   # fit's per-step kernel
 
     def step(Xb, yb):
         train_step(net, Xb, yb, loss, opt)

@@ -200,10 +200,3 @@ def regression_1d(n: int = 100, noise: float = 0.1, seed=0, f=None):
     x = np.sort(rng.uniform(-1, 1, n))
     t = f(x) + noise * rng.standard_normal(n)
     return x[:, None], t[:, None]
-
-
-def standardize(X_train, *others):
-    """Scale columns to mean 0, std 1 using the training set's statistics only."""
-    X_train = as_float_array(X_train, "X_train", ndim=2)
-    mu, sd = X_train.mean(axis=0), X_train.std(axis=0) + 1e-8
-    return tuple((np.asarray(X) - mu) / sd for X in (X_train, *others))

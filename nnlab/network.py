@@ -83,37 +83,17 @@ class MLP:
         """Number of weights and biases."""
         return int(sum(p.size for p in self.params.values()))
 
-    def act(self, l: int):
-        """The activation σ of layer l (1..L)."""
-        return self.output if l == self.L else self.hidden
-
-    def forward(self, X, train: bool = False, masks=None):
+    def forward(self, X, train: bool = False, masks=None, *, check: bool = True):
         """Compute a^L for a batch X (N, n_0); keeps every z^l and a^l.
 
         train: apply dropout to hidden layers (fresh masks from the network's rng,
             or the given ``masks``: a list with one (N, n_l) array per hidden layer).
+        check: check X and the masks first. ``fit`` checks the whole data set once
+            and passes check=False for each minibatch, as ``dense_forward`` does.
         Returns A[L]: (N, n_L).
         """
-        X = as_float_array(X, "X", ndim=2, hint=" (N examples, n_0 features)")
-        if X.shape[1] != self.sizes[0]:
-            raise ValueError(
-                f"{self!r} expects inputs with {self.sizes[0]} features (W1 has shape "
-                f"{shape_str(self.params['W1'].shape)}), got X of shape {shape_str(X.shape)}"
-            )
-        if masks is not None:
-            if len(masks) != self.L - 1:
-                raise ValueError(f"masks must hold one array per hidden layer ({self.L - 1}), got {len(masks)}")
-            masks = [as_float_array(m, f"masks[{l - 1}]", ndim=2) for l, m in enumerate(masks, start=1)]
-            for l, m in enumerate(masks, start=1):
-                if m.shape != (X.shape[0], self.sizes[l]):
-                    raise ValueError(
-                        f"masks[{l - 1}] (for hidden layer {l}) must have shape (N, n_{l}) = "
-                        f"{shape_str((X.shape[0], self.sizes[l]))}, one entry per example and unit; "
-                        f"got {shape_str(m.shape)}")
-        return self._forward(X, train, masks)
-
-    def _forward(self, X, train=False, masks=None):
-        """forward without input checks (fit validates the whole data set once)."""
+        if check:
+            X, masks = self._checked_input(X, masks)
         dropout = train and self.keep_prob < 1.0
         self.Z, self.A, self.masks = [None], [X], [None]
         A, L, params = X, self.L, self.params
@@ -131,27 +111,17 @@ class MLP:
 
     __call__ = forward
 
-    def backward(self, dC_dA):
+    def backward(self, dC_dA, *, check: bool = True):
         """Backpropagate dC/da^L (N, n_L) from the last ``forward``; returns the gradients.
 
         δ^L = σ'(z^L) ⊙ dC/da^L, then δ^l = σ'(z^l) ⊙ (δ^{l+1} W^{l+1}) going back,
         and dW^l = δ^lᵀ a^{l-1}, db^l = Σ_rows δ^l. The result (also ``net.grads``)
         maps "W1", "b1", ... to arrays shaped like the parameters; it is
-        recomputed, never accumulated, on every call.
+        recomputed, never accumulated, on every call. check=False skips the
+        shape check (``fit``'s per-step call).
         """
-        if not self.A:
-            raise RuntimeError("call forward(X) before backward(dC_dA)")
-        L = self.L
-        dC_dA = np.asarray(dC_dA, dtype=np.float64)
-        if dC_dA.shape != self.A[L].shape:
-            raise ValueError(
-                f"dC_dA must have the shape of the network output {shape_str(self.A[L].shape)}, "
-                f"got {shape_str(dC_dA.shape)}"
-            )
-        return self._backward(dC_dA)
-
-    def _backward(self, dC_dA):
-        """backward without checks: the slides' recursion, through ``dense_backward``."""
+        if check:
+            dC_dA = self._checked_gradient(dC_dA)
         L, params, Z, A = self.L, self.params, self.Z, self.A
         sigma_prime = self._sigma_prime
         grads = {}
@@ -171,6 +141,38 @@ class MLP:
         self.Delta = Delta
         self.grads = grads
         return grads
+
+    def _checked_input(self, X, masks):
+        """X (N, n_0) and the dropout masks as forward needs them, or a clear error."""
+        X = as_float_array(X, "X", ndim=2, hint=" (N examples, n_0 features)")
+        if X.shape[1] != self.sizes[0]:
+            raise ValueError(
+                f"{self!r} expects inputs with {self.sizes[0]} features (W1 has shape "
+                f"{shape_str(self.params['W1'].shape)}), got X of shape {shape_str(X.shape)}"
+            )
+        if masks is not None:
+            if len(masks) != self.L - 1:
+                raise ValueError(f"masks must hold one array per hidden layer ({self.L - 1}), got {len(masks)}")
+            masks = [as_float_array(m, f"masks[{l - 1}]", ndim=2) for l, m in enumerate(masks, start=1)]
+            for l, m in enumerate(masks, start=1):
+                if m.shape != (X.shape[0], self.sizes[l]):
+                    raise ValueError(
+                        f"masks[{l - 1}] (for hidden layer {l}) must have shape (N, n_{l}) = "
+                        f"{shape_str((X.shape[0], self.sizes[l]))}, one entry per example and unit; "
+                        f"got {shape_str(m.shape)}")
+        return X, masks
+
+    def _checked_gradient(self, dC_dA):
+        """dC/da^L as backward needs it: the shape of the last forward's output."""
+        if not self.A:
+            raise RuntimeError("call forward(X) before backward(dC_dA)")
+        dC_dA = np.asarray(dC_dA, dtype=np.float64)
+        if dC_dA.shape != self.A[self.L].shape:
+            raise ValueError(
+                f"dC_dA must have the shape of the network output {shape_str(self.A[self.L].shape)}, "
+                f"got {shape_str(dC_dA.shape)}"
+            )
+        return dC_dA
 
     def predict(self, X) -> np.ndarray:
         """Predicted class labels (N,): the largest output wins; one output is thresholded."""
