@@ -157,10 +157,10 @@ def digits_97(quick: bool) -> dict:
     elapsed, epochs = 0.0, 0
     while epochs < 200:
         t0 = time.perf_counter()
-        nnlab.fit(net, s.X_train, s.y_train, epochs=1, batch_size=32, optimizer=opt, seed=rng)
+        nnlab.fit(net, s.X_train, s.T_train, epochs=1, batch_size=32, optimizer=opt, seed=rng)
         elapsed += time.perf_counter() - t0
         epochs += 1
-        if nnlab.evaluate(net, s.X_test, s.y_test)[1] >= 0.97:
+        if nnlab.evaluate(net, s.X_test, s.T_test)[1] >= 0.97:
             break
     out["nnlab"] = elapsed
     out["nnlab_epochs"] = epochs
@@ -173,10 +173,10 @@ def digits_97(quick: bool) -> dict:
         warnings.simplefilter("ignore", ConvergenceWarning)
         while epochs < 300:
             t0 = time.perf_counter()
-            clf.fit(s.X_train, s.y_train)
+            clf.fit(s.X_train, s.T_train)
             elapsed += time.perf_counter() - t0
             epochs += 1
-            if clf.score(s.X_test, s.y_test) >= 0.97:
+            if clf.score(s.X_test, s.T_test) >= 0.97:
                 break
     out["sklearn"] = elapsed
     out["sklearn_epochs"] = epochs

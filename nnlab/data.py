@@ -61,11 +61,11 @@ def one_hot(y, n_classes: int) -> np.ndarray:
 class Split(NamedTuple):
     """Train / validation / test arrays."""
     X_train: np.ndarray
-    y_train: np.ndarray
+    T_train: np.ndarray
     X_val: np.ndarray
-    y_val: np.ndarray
+    T_val: np.ndarray
     X_test: np.ndarray
-    y_test: np.ndarray
+    T_test: np.ndarray
 
 
 def split(X, y, val: float = 0.2, test: float = 0.2, seed=0) -> Split:
@@ -122,11 +122,11 @@ def load_digits(val: float = 0.2, test: float = 0.2, seed=0, scale: str = "unit"
     X, y = _digits_arrays()
     s = split(X, y, val=val, test=test, seed=seed)
     if scale == "unit":
-        return Split(s.X_train / 16, s.y_train, s.X_val / 16, s.y_val, s.X_test / 16, s.y_test)
+        return Split(s.X_train / 16, s.T_train, s.X_val / 16, s.T_val, s.X_test / 16, s.T_test)
     if scale == "standard":
         mu, sd = s.X_train.mean(axis=0), s.X_train.std(axis=0) + 1e-8
-        return Split((s.X_train - mu) / sd, s.y_train, (s.X_val - mu) / sd, s.y_val,
-                     (s.X_test - mu) / sd, s.y_test)
+        return Split((s.X_train - mu) / sd, s.T_train, (s.X_val - mu) / sd, s.T_val,
+                     (s.X_test - mu) / sd, s.T_test)
     if scale == "none":
         return s
     raise ValueError(f"scale must be 'unit', 'standard' or 'none', got {scale!r}")

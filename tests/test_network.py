@@ -24,13 +24,13 @@ def test_forward_keeps_every_z_and_a():
 def test_backward_is_the_slides_recursion():
     net = MLP([2, 3, 2], hidden="sigmoid", output="sigmoid", seed=1)
     x = np.array([[0.3, -0.7]])
-    y_hat = np.array([[1.0, 0.0]])
+    T = np.array([[1.0, 0.0]])
     y = net.forward(x)
-    grads = net.backward(y - y_hat)          # ∇C for C = ½‖y - ŷ‖²
+    grads = net.backward(y - T)              # ∇C for C = ½‖y - ŷ‖²
     # single example as column vectors, exactly as on the slides
     z1, z2 = net.Z[1].T, net.Z[2].T
     a0, a1 = x.T, net.A[1].T
-    delta2 = sigmoid_prime(z2) * (y - y_hat).T
+    delta2 = sigmoid_prime(z2) * (y - T).T
     delta1 = sigmoid_prime(z1) * (net.params["W2"].T @ delta2)
     np.testing.assert_allclose(net.Delta[2], delta2.T)
     np.testing.assert_allclose(net.Delta[1], delta1.T)

@@ -39,9 +39,9 @@ def test_a_single_neuron_learns_and_and_or():
 def test_digits_reach_97_percent():
     s = load_digits(scale="standard", seed=0)
     net = MLP([64, 256, 10], seed=1)
-    hist = fit(net, s.X_train, s.y_train, epochs=40, batch_size=32,
-               optimizer=SGD(eta=0.05, momentum=0.9, weight_decay=1e-3), seed=1, X_val=s.X_val, T_val=s.y_val)
-    _, test_acc = evaluate(net, s.X_test, s.y_test)
+    hist = fit(net, s.X_train, s.T_train, epochs=40, batch_size=32,
+               optimizer=SGD(eta=0.05, momentum=0.9, weight_decay=1e-3), seed=1, X_val=s.X_val, T_val=s.T_val)
+    _, test_acc = evaluate(net, s.X_test, s.T_test)
     assert test_acc >= 0.97, test_acc
     assert len(hist.loss) == len(hist.val_acc) == 40 and hist.acc[-1] >= 0.99
 
