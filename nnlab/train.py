@@ -26,6 +26,11 @@ class History:
     same on the validation set (empty if none was given). step_loss: the cost
     of every minibatch as it was trained on (with dropout and penalty).
     acc lists are empty for regression losses.
+
+    With early stopping (``fit(..., patience=k)``): best_epoch is the epoch
+    with the lowest val_loss (1-based), stopped_epoch the epoch after which
+    training stopped because val_loss had not improved for ``patience`` epochs
+    (None if it ran all epochs).
     """
 
     loss: list = field(default_factory=list)
@@ -33,13 +38,15 @@ class History:
     val_loss: list = field(default_factory=list)
     val_acc: list = field(default_factory=list)
     step_loss: list = field(default_factory=list)
+    best_epoch: int | None = None
+    stopped_epoch: int | None = None
 
     @property
     def epochs(self) -> int:
         return len(self.loss)
 
     def as_dict(self) -> dict:
-        return {k: list(v) for k, v in self.__dict__.items()}
+        return {k: list(v) if isinstance(v, list) else v for k, v in self.__dict__.items()}
 
 
 def _as_targets(net, T, loss):
@@ -92,7 +99,8 @@ def train_step(net, Xb, Tb, loss, optimizer, penalty=None, lam: float = 0.0) -> 
 
 def fit(net, X, T, *, epochs: int, batch_size: int, optimizer=None, loss="softmax_cross_entropy",
         penalty: str | None = None, lam: float | None = None, seed=0, X_val=None, T_val=None,
-        progress: bool = False, callback=None) -> History:
+        progress: bool = False, callback=None, patience: int | None = None, min_delta: float = 0.0,
+        restore_best: bool = True) -> History:
     """Train ``net`` with minibatch SGD; returns a ``History``.
 
     X: (N, n_0) inputs; T: labels (N,) / one-hot (N, K) or targets (N, K).
@@ -105,6 +113,13 @@ def fit(net, X, T, *, epochs: int, batch_size: int, optimizer=None, loss="softma
     penalty: ``"l2"`` or ``"l1"`` with strength ``lam`` (required with a penalty). seed: int or Generator
     for the shuffling. progress: show a tqdm bar. callback(epoch, net, history)
     is called after each epoch.
+
+    Early stopping: with ``patience=k`` (needs X_val, T_val), training stops
+    when the validation cost has not fallen by more than ``min_delta`` for k
+    epochs in a row; with ``restore_best`` (default) the network gets back the
+    weights of its best epoch. ``History.best_epoch`` and ``stopped_epoch`` say
+    what happened. This is the stopping criterion of minibatch SGD ("if the
+    stopping criteria are not met, go back to step 1").
 
     Raises ``TrainingDiverged`` naming the epoch and step when the cost
     becomes NaN or infinite.
@@ -162,6 +177,15 @@ def fit(net, X, T, *, epochs: int, batch_size: int, optimizer=None, loss="softma
     if penalty is None and lam:
         raise ValueError(f"lam={lam} is the strength of a penalty, but penalty is None: add penalty='l2' or 'l1'")
     lam = 0.0 if lam is None else lam
+    if patience is not None:
+        if not has_val:
+            raise ValueError(f"patience={patience} stops training when the validation cost stops improving, "
+                             "but no validation set was given: pass X_val and T_val (e.g. data.X_val, data.T_val)")
+        check_positive(patience, "patience", integer=True)
+    if not (isinstance(min_delta, (int, float)) and math.isfinite(min_delta) and min_delta >= 0):
+        raise ValueError(f"min_delta must be a number >= 0 (the smallest fall in validation cost that counts "
+                         f"as an improvement), got {min_delta!r}")
+    best_cost, best_params = math.inf, None
     rng = as_rng(seed, "seed")
     step_loss = loss.fast or loss.fn        # the one fast path: all data checked above
     hist = History()
@@ -211,4 +235,15 @@ def fit(net, X, T, *, epochs: int, batch_size: int, optimizer=None, loss="softma
             bar.set_postfix(loss=f"{hist.loss[-1]:.4f}")
         if callback is not None:
             callback(epoch, net, hist)
+        if patience is not None:
+            if hist.val_loss[-1] < best_cost - min_delta:
+                best_cost, hist.best_epoch = hist.val_loss[-1], epoch
+                best_params = net.get_params() if restore_best else None
+            elif epoch - hist.best_epoch >= patience:
+                hist.stopped_epoch = epoch
+                break
+    if patience is not None and restore_best and best_params is not None:
+        net.set_params(best_params)
+    if bar is not None:
+        bar.close()
     return hist
