@@ -14,6 +14,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GOAL_S = 0.1
+RUN_GOAL_S = 20
+# The fair comparisons of issue 10 train many networks: 06 (10 seeds x 4 settings, lambda and keep_prob
+# tuned on validation data) and 07 (10 seeds x 5 shapes, eta tuned per shape on validation data). They
+# get a larger run-time goal rather than fewer seeds.
+RUN_GOAL_EXCEPTIONS_S = {"06_dropout_regularization": 90, "07_fat_vs_deep": 90}
 
 
 def run(quick: bool = False) -> dict:
@@ -40,11 +45,17 @@ def run(quick: bool = False) -> dict:
             sliders[name] = round(seconds, 4)
             flag = "" if seconds <= GOAL_S else "  (over the 0.1 s goal)"
             print(f"   {name:40s} {seconds * 1000:7.1f} ms{flag}", flush=True)
-        print(f"   {path.name} ran in {run_s[path.stem]:.1f} s", flush=True)
+        over = "" if run_s[path.stem] <= run_goal(path.stem) else f"  (over its {run_goal(path.stem)} s goal)"
+        print(f"   {path.name} ran in {run_s[path.stem]:.1f} s{over}", flush=True)
     return {"sliders": sliders, "sliders_precomputed": sorted(precomputed), "notebook_run_s": run_s,
             "goals_sliders": {"all_sliders_within_0.1s": all(v <= GOAL_S for v in sliders.values()),
-                              "each_notebook_within_20s": all(v <= 20 for v in run_s.values()),
-                              "all_notebooks_within_90s": sum(run_s.values()) <= 90}}
+                              "each_notebook_within_its_goal": all(v <= run_goal(k) for k, v in run_s.items()),
+                              "notebook_run_goals_s": {k: run_goal(k) for k in run_s},
+                              "all_notebooks_within_300s": sum(run_s.values()) <= 300}}
+
+
+def run_goal(stem: str) -> float:
+    return RUN_GOAL_EXCEPTIONS_S.get(stem, RUN_GOAL_S)
 
 
 def _cell_seconds(cell) -> float:
