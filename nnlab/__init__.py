@@ -27,17 +27,19 @@ The cost is the batch mean C = (1/N) Σ_r C^r, so the 1/N lives in dC/dA and the
 sums over rows above are already means. Randomness only comes from an explicit
 seed or ``np.random.Generator``.
 
-Modules: ``activations``, ``layers``, ``losses``, ``network`` (MLP), ``optim``
+Modules: ``activations``, ``layers``, ``losses``, ``metrics`` (accuracy,
+confusion matrix, precision and recall), ``network`` (MLP), ``optim``
 (SGD), ``data`` (data sets, minibatches), ``train`` (fit), ``gradcheck``,
 ``plotting``, ``widgets`` (sliders).
 """
 
-from . import activations, data, gradcheck, layers, losses, network, optim, plotting, train
+from . import activations, data, gradcheck, layers, losses, metrics, network, optim, plotting, train
 from .activations import get_activation, relu, sigmoid, softmax, tanh
 from .data import load_digits, minibatches
 from .gradcheck import check_layer, check_loss, check_network, numerical_gradient, relative_error
 from .layers import Dense, Dropout, Maxout, dense_backward, dense_forward
-from .losses import accuracy, confusion_matrix, get_loss
+from .losses import get_loss
+from .metrics import accuracy, binary_accuracy, confusion_matrix, precision_recall, top_k_accuracy
 from .network import MLP
 from .optim import SGD
 from .train import History, TrainingDiverged, evaluate, fit
@@ -46,8 +48,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "MLP", "SGD", "Dense", "Dropout", "Maxout", "History", "TrainingDiverged",
-    "accuracy", "activations", "check_layer", "check_loss", "check_network", "confusion_matrix",
+    "accuracy", "activations", "binary_accuracy", "check_layer", "check_loss", "check_network", "confusion_matrix",
     "data", "dense_backward", "dense_forward", "evaluate", "fit", "get_activation", "get_loss",
-    "gradcheck", "layers", "load_digits", "losses", "minibatches", "network", "numerical_gradient",
-    "optim", "plotting", "relative_error", "relu", "sigmoid", "softmax", "tanh", "train",
+    "gradcheck", "layers", "load_digits", "losses", "metrics", "minibatches", "network",
+    "numerical_gradient", "optim", "plotting", "precision_recall", "relative_error", "relu", "sigmoid", "softmax", "tanh", "top_k_accuracy", "train",
 ]

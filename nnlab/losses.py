@@ -5,8 +5,11 @@ network output (N, K), ``T`` the targets, ``C`` the scalar cost
 :math:`C = \frac{1}{N}\sum_r C^r` (the slides' mean over examples) and
 ``dY = dC/dY`` of shape (N, K). Because C is a mean, the 1/N is inside dY.
 
-Penalties ``l2_penalty`` and ``l1_penalty`` take a parameter dict and return
-``(value, grads)``; metrics are at the end.
+Regression: ``mse``, ``rmse``, ``mae``, ``mape``, ``msle`` (targets T of Y's
+shape). Classification from logits: ``softmax_cross_entropy`` (categorical from
+one-hot T, sparse from integer labels), ``binary_cross_entropy``, ``hinge``,
+``squared_hinge``. Penalties ``l2_penalty`` and ``l1_penalty`` take a parameter
+dict and return ``(value, grads)``. Metrics are in ``nnlab.metrics``.
 """
 
 from __future__ import annotations
@@ -48,6 +51,66 @@ def mae(Y, T):
     N = Y.shape[0]
     D = Y - T
     return float(np.sum(np.abs(D))) / N, np.sign(D) / N
+
+
+def rmse(Y, T):
+    r"""Root mean squared error :math:`C = \sqrt{\frac{1}{N}\sum_r \|y^r - \hat y^r\|^2}` (no 1/2: C = sqrt(2 mse)).
+
+    In the units of the targets. Y, T: (N, K) or (N,); for one output per
+    example this is the usual RMSE. dY = (Y - T) / (N C), taken as 0 when C = 0
+    (the square root has no derivative there).
+    """
+    Y, T = _outputs_and_targets(Y, T, "rmse")
+    N = Y.shape[0]
+    D = Y - T
+    C = float(np.sqrt(np.sum(D * D) / N))
+    return C, (D / (N * C) if C > 0 else np.zeros_like(D))
+
+
+def mape(Y, T):
+    r"""Mean absolute percentage error :math:`C = \frac{100}{N}\sum_r \sum_k \frac{|y^r_k - \hat y^r_k|}{|\hat y^r_k|}` (in %).
+
+    Each error is measured relative to its own target, so targets on different
+    scales count alike. Y, T: (N, K) or (N,); no target may be 0.
+    dY = 100 sign(Y - T) / (N |T|).
+    """
+    Y, T = _outputs_and_targets(Y, T, "mape")
+    if np.any(T == 0):
+        where = tuple(int(i) for i in np.argwhere(T == 0)[0])
+        raise ValueError(
+            f"mape: target T is 0 at index {where}; a percentage error divides by |t|, which is undefined "
+            "for t = 0. Use mae or rmse for targets that can be 0 (or msle for targets >= 0)"
+        )
+    N = Y.shape[0]
+    D = Y - T
+    return 100.0 * float(np.sum(np.abs(D) / np.abs(T))) / N, 100.0 * np.sign(D) / (np.abs(T) * N)
+
+
+def msle(Y, T):
+    r"""Mean squared logarithmic error :math:`C = \frac{1}{N}\sum_r \|\log(1 + y^r) - \log(1 + \hat y^r)\|^2`.
+
+    Compares log(1 + y), so it measures ratios rather than differences: a
+    target of 1000 predicted as 1100 costs about what 10 predicted as 11 does.
+    No 1/2 (as Keras defines it). Y: (N, K) or (N,) outputs > -1 (e.g. from a
+    relu or sigmoid output); T: targets >= 0 of the same shape.
+    dY = 2 (log(1 + Y) - log(1 + T)) / (N (1 + Y)).
+    """
+    Y, T = _outputs_and_targets(Y, T, "msle")
+    if np.any(T < 0):
+        where = tuple(int(i) for i in np.argwhere(T < 0)[0])
+        raise ValueError(
+            f"msle: target T has {T[where]} at index {where}; msle compares log(1 + t) and needs targets >= 0 "
+            "(counts, prices, sizes). For targets that can be negative use mse or mae"
+        )
+    if np.any(Y <= -1):
+        where = tuple(int(i) for i in np.argwhere(Y <= -1)[0])
+        raise ValueError(
+            f"msle: output Y has {Y[where]} at index {where}; log(1 + y) needs y > -1. Give the network an "
+            "output that cannot go below 0 (output='relu' or 'sigmoid'), or use mse"
+        )
+    N = Y.shape[0]
+    D = np.log1p(Y) - np.log1p(T)
+    return float(np.sum(D * D)) / N, 2.0 * D / ((1.0 + Y) * N)
 
 
 def log_softmax(Z):
@@ -116,13 +179,36 @@ def hinge(Z, T, margin: float = 1.0):
     return float(np.maximum(M, 0.0).sum()) / N, dZ / N
 
 
+def squared_hinge(Z, T, margin: float = 1.0):
+    r"""Multi-class squared hinge loss :math:`C = \frac{1}{N}\sum_r \sum_{k \ne t} \max(0, z_k - z_t + \Delta)^2`.
+
+    Like ``hinge`` but each violated margin costs its square: differentiable
+    everywhere (also at the kink), gentle on small violations, hard on large
+    ones. Z: (N, K) scores; T: labels (N,) or one-hot (N, K); ``margin`` is Δ.
+    dZ_k = 2 max(0, z_k - z_t + Δ) / N for k ≠ t and minus their sum for k = t.
+    """
+    Z = as_float_array(Z, "Z (scores)", ndim=2, hint=" of shape (N examples, K classes)")
+    N, K = Z.shape
+    t = check_labels(T, "T (labels)", N, K)
+    rows = np.arange(N)
+    M = np.maximum(Z - Z[rows, t][:, None] + margin, 0.0)
+    M[rows, t] = 0.0
+    dZ = 2.0 * M
+    dZ[rows, t] = -dZ.sum(axis=1)
+    return float((M * M).sum()) / N, dZ / N
+
+
 LOSSES = {
     "mse": mse,
     "mae": mae,
+    "rmse": rmse,
+    "mape": mape,
+    "msle": msle,
     "softmax_cross_entropy": softmax_cross_entropy,
     "cross_entropy": softmax_cross_entropy,
     "binary_cross_entropy": binary_cross_entropy,
     "hinge": hinge,
+    "squared_hinge": squared_hinge,
 }
 
 
@@ -193,10 +279,14 @@ class Loss:
 DESCRIPTIONS = {
     mse: Loss(mse, takes="outputs", targets="values"),
     mae: Loss(mae, takes="outputs", targets="values"),
+    rmse: Loss(rmse, takes="outputs", targets="values"),
+    mape: Loss(mape, takes="outputs", targets="values"),
+    msle: Loss(msle, takes="outputs", targets="values"),
     softmax_cross_entropy: Loss(softmax_cross_entropy, takes="logits", applies="softmax", targets="labels",
                                 fast=_softmax_cross_entropy_fast),
     binary_cross_entropy: Loss(binary_cross_entropy, takes="logits", applies="sigmoid", targets="binary"),
     hinge: Loss(hinge, takes="logits", targets="labels"),
+    squared_hinge: Loss(squared_hinge, takes="logits", targets="labels"),
 }
 
 
@@ -252,55 +342,6 @@ def l1_penalty(params, lam: float):
 PENALTIES = {"l2": l2_penalty, "l1": l1_penalty}
 
 
-# ---------------------------------------------------------------- metrics
+# ------------------------------------------------- metrics (now in nnlab.metrics)
 
-
-def _labels(Y, name):
-    Y = np.asarray(Y)
-    if Y.ndim == 2 and Y.shape[1] > 1:
-        return Y.argmax(axis=1)
-    if Y.ndim == 1 and Y.dtype.kind in "iub":
-        return Y.astype(np.int64)
-    if Y.ndim == 1 and Y.dtype.kind == "f" and np.all(Y == np.round(Y)):
-        return Y.astype(np.int64)
-    raise ValueError(
-        f"{name} must be scores (N, K) with K >= 2 or integer labels (N,), got shape "
-        f"{shape_str(Y.shape)} dtype {Y.dtype}; for one binary output use (Y > threshold).astype(int)"
-    )
-
-
-def accuracy(Y, T) -> float:
-    """Fraction of examples whose predicted class equals the label.
-
-    Y: scores (N, K) (the largest wins, as on the slides) or predicted labels (N,).
-    T: labels (N,) or one-hot (N, K).
-    """
-    pred = _labels(Y, "Y")
-    true = _labels(T, "T")
-    if pred.shape != true.shape:
-        raise ValueError(f"accuracy: {pred.shape[0]} predictions but {true.shape[0]} labels")
-    return float(np.mean(pred == true))
-
-
-def top_k_accuracy(Z, T, k: int = 5) -> float:
-    """Fraction of examples whose label is among the k largest scores. Z: (N, K)."""
-    Z = as_float_array(Z, "Z (scores)", ndim=2)
-    N, K = Z.shape
-    if not 1 <= k <= K:
-        raise ValueError(f"k must be in 1..{K}, got {k}")
-    t = check_labels(T, "T (labels)", N, K)
-    top = np.argpartition(-Z, k - 1, axis=1)[:, :k]
-    return float(np.mean((top == t[:, None]).any(axis=1)))
-
-
-def confusion_matrix(Y, T, n_classes: int | None = None) -> np.ndarray:
-    """Counts M[i, j] of examples with true class i predicted as class j.
-
-    Y: scores (N, K) or predicted labels (N,); T: labels (N,) or one-hot.
-    """
-    pred = _labels(Y, "Y")
-    true = _labels(T, "T")
-    K = n_classes or int(max(pred.max(initial=0), true.max(initial=0)) + 1)
-    M = np.zeros((K, K), dtype=np.int64)
-    np.add.at(M, (true, pred), 1)
-    return M
+from .metrics import accuracy, confusion_matrix, top_k_accuracy  # noqa: E402,F401  (they lived here first)

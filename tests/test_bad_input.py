@@ -170,3 +170,42 @@ def test_every_builtin_loss_is_described_once():
         d = nnlab.losses.describe(name)
         assert d.fn is fn and d is nnlab.losses.describe(fn)
     assert nnlab.losses.describe("softmax_cross_entropy").fast is not None
+
+
+def test_regression_losses_say_what_is_wrong_with_their_targets():
+    Y = np.ones((3, 1))
+    with pytest.raises(ValueError, match=r"mape: target T is 0 at index \(1, 0\); a percentage error divides by \|t\|"
+                                         r".*Use mae or rmse"):
+        nnlab.losses.mape(Y, np.array([[1.0], [0.0], [2.0]]))
+    with pytest.raises(ValueError, match=r"msle: target T has -2.0 at index \(2, 0\); .*needs targets >= 0"
+                                         r".*use mse or mae"):
+        nnlab.losses.msle(Y, np.array([[1.0], [0.0], [-2.0]]))
+    with pytest.raises(ValueError, match=r"msle: output Y has -1.5 at index \(0,\); log\(1 \+ y\) needs y > -1"
+                                         r".*output='relu' or 'sigmoid'"):
+        nnlab.losses.msle(np.array([-1.5, 0.0]), np.array([1.0, 1.0]))
+    for name in ("rmse", "mape", "msle"):
+        with pytest.raises(ValueError, match=rf"{name}: targets T must have the shape of the output Y \(3, 1\), got \(3,\)"):
+            nnlab.losses.get_loss(name)(Y, np.ones(3))
+    # through fit, the same messages before any damage is done
+    with pytest.raises(ValueError, match=r"msle: target T has -1.0"):
+        fit(MLP([4, 3, 1], output="relu", seed=0), X, -np.ones((40, 1)), epochs=1, batch_size=10, loss="msle")
+    with pytest.raises(ValueError, match=r"T \(labels\) has label 3, outside 0..2 \(the network has 3 outputs"):
+        fit(net(), X, np.where(T == 2, 3, T), epochs=1, batch_size=10, loss="squared_hinge")
+
+
+def test_metrics_say_what_is_wrong():
+    from nnlab import metrics as M
+    with pytest.raises(ValueError, match=r"binary_accuracy needs one output per example.*got \(4, 3\).*accuracy\(Y, T\)"):
+        M.binary_accuracy(np.zeros((4, 3)), np.zeros(4))
+    with pytest.raises(ValueError, match=r"binary_accuracy: targets T must be 0 or 1, got values such as \[2.\]"):
+        M.binary_accuracy(np.zeros(3), np.array([0, 1, 2]))
+    with pytest.raises(ValueError, match=r"binary_accuracy: 3 outputs but 2 targets"):
+        M.binary_accuracy(np.zeros(3), np.array([0, 1]))
+    with pytest.raises(ValueError, match=r"one binary output use binary_accuracy\(Y, T\)"):
+        M.accuracy(np.array([[0.2], [0.9]]), np.array([0, 1]))
+    with pytest.raises(ValueError, match=r"confusion_matrix: 3 predictions but 2 labels"):
+        M.confusion_matrix(np.array([0, 1, 1]), np.array([0, 1]))
+    with pytest.raises(ValueError, match=r"a label 4 is outside 0..2 \(n_classes=3\)"):
+        M.precision_recall(np.array([0, 4]), np.array([0, 1]), n_classes=3)
+    with pytest.raises(ValueError, match=r"class labels must be >= 0, got -1"):
+        M.confusion_matrix(np.array([0, -1]), np.array([0, 1]))

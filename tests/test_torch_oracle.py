@@ -80,10 +80,23 @@ LOSSES = [
     ("softmax_cross_entropy", lambda T, y, tt: T.nn.functional.cross_entropy(y, tt), "labels"),
     ("binary_cross_entropy", lambda T, y, tt: T.nn.functional.binary_cross_entropy_with_logits(y, tt), "binary"),
     ("hinge", lambda T, y, tt: T.nn.functional.multi_margin_loss(y, tt, reduction="sum") * y.shape[1] / y.shape[0], "labels"),
+    # torch's own functions where it has the same one (torch's mse_loss has no 1/2 and means over every entry)
+    ("mse", lambda T, y, tt: T.nn.functional.mse_loss(y, tt, reduction="sum") / (2 * y.shape[0]), "real"),
+    ("mae", lambda T, y, tt: T.nn.functional.l1_loss(y, tt, reduction="sum") / y.shape[0], "real"),
+    ("rmse", lambda T, y, tt: T.sqrt(T.nn.functional.mse_loss(y, tt, reduction="sum") / y.shape[0]), "real"),
+    ("squared_hinge",
+     lambda T, y, tt: T.nn.functional.multi_margin_loss(y, tt, p=2, reduction="sum") * y.shape[1] / y.shape[0], "labels"),
+    ("softmax_cross_entropy",                                   # categorical: one-hot targets as class probabilities
+     lambda T, y, tt: T.nn.functional.cross_entropy(y, T.nn.functional.one_hot(tt, y.shape[1]).double()), "labels"),
+    ("binary_cross_entropy",                                    # from probabilities σ(z) rather than logits
+     lambda T, y, tt: T.nn.functional.binary_cross_entropy(T.sigmoid(y), tt), "binary"),
+    # no torch.nn.functional equivalent: the formula, differentiated by torch's autograd
+    ("mape", lambda T, y, tt: 100 * ((y - tt).abs() / tt.abs()).sum() / y.shape[0], "positive"),
+    ("msle", lambda T, y, tt: ((T.log1p(y) - T.log1p(tt)) ** 2).sum() / y.shape[0], "positive"),
 ]
 
 
-@pytest.mark.parametrize("name,ref,kind", LOSSES, ids=[x[0] for x in LOSSES])
+@pytest.mark.parametrize("name,ref,kind", LOSSES, ids=[f"{x[0]}-{i}" for i, x in enumerate(LOSSES)])
 def test_losses(torch, name, ref, kind):
     rng = np.random.default_rng(3)
     Y = rng.standard_normal((7, 4)) * 2
@@ -93,6 +106,10 @@ def test_losses(torch, name, ref, kind):
     elif kind == "binary":
         Y = Y[:, :1]
         T = rng.integers(0, 2, (7, 1)).astype(float)
+        Tt = torch.tensor(T)
+    elif kind == "positive":                                    # targets > 0 on two scales, outputs > 0
+        T = rng.uniform(0.5, 2.0, (7, 4)) * rng.choice([1.0, 100.0], (7, 4))
+        Y = T * rng.uniform(0.5, 1.5, (7, 4))
         Tt = torch.tensor(T)
     else:
         T = rng.standard_normal((7, 4))
