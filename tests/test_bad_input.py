@@ -170,3 +170,16 @@ def test_every_builtin_loss_is_described_once():
         d = nnlab.losses.describe(name)
         assert d.fn is fn and d is nnlab.losses.describe(fn)
     assert nnlab.losses.describe("softmax_cross_entropy").fast is not None
+
+
+def test_input_gradient_explains_bad_input():
+    with pytest.raises(ValueError, match=r"expects inputs with 4 features.*got X of shape \(40, 3\)"):
+        net().input_gradient(X[:, :3], T)
+    with pytest.raises(ValueError, match=r"X has 40 examples but T has 39"):
+        net().input_gradient(X, T[:39])
+    with pytest.raises(ValueError, match=r"already applies 'softmax'.*output='identity'"):
+        net(output="softmax").input_gradient(X, T)
+    with pytest.raises(ValueError, match=r"T \(labels\) has label 3, outside 0..2"):
+        net().input_gradient(X, T + 1)
+    with pytest.raises(ValueError, match=r"single example\? use x.reshape\(1, -1\)"):
+        net().input_gradient(X[0], T[:1])
