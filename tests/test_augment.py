@@ -118,3 +118,32 @@ def test_bad_input_is_explained():
         A.augment(DIGITS, 0, flip_prob=2)
     with pytest.raises(TypeError, match=r"rng must be an int seed or a numpy Generator"):
         A.augment(DIGITS, None)
+
+
+def test_warp_matches_a_pixel_by_pixel_reference():
+    rng = np.random.default_rng(0)
+    imgs = rng.random((5, 6, 7))
+    H, W = 6, 7
+    angle, dx, dy = rng.uniform(-40, 40, 5), rng.uniform(-2, 2, 5), rng.uniform(-2, 2, 5)
+
+    def reference(img, deg, dx, dy, fill):
+        # The module docstring's formula, one output pixel at a time.
+        cy, cx, t = (H - 1) / 2, (W - 1) / 2, np.deg2rad(deg)
+        val = lambda y, x: img[y, x] if 0 <= y < H and 0 <= x < W else fill
+        out = np.zeros_like(img)
+        for r in range(H):
+            for c in range(W):
+                u, v = c - dx - cx, cy - (r - dy)                    # "up" positive
+                xs, ys = cx + np.cos(t) * u + np.sin(t) * v, cy - (-np.sin(t) * u + np.cos(t) * v)
+                x0, y0 = int(np.floor(xs)), int(np.floor(ys))
+                fx, fy = xs - x0, ys - y0
+                out[r, c] = ((1 - fy) * (1 - fx) * val(y0, x0) + (1 - fy) * fx * val(y0, x0 + 1)
+                             + fy * (1 - fx) * val(y0 + 1, x0) + fy * fx * val(y0 + 1, x0 + 1))
+        return out
+
+    expected = np.array([reference(imgs[i], angle[i], dx[i], dy[i], 0.2) for i in range(5)])
+    np.testing.assert_allclose(A._warp(imgs, angle, dx, dy, 0.2), expected, atol=1e-12)
+    rgb = np.stack([imgs, 1 - imgs, imgs ** 2], axis=-1)                 # channels move together
+    out = A._warp(rgb, angle, dx, dy, 0.2)
+    for ch in range(3):
+        np.testing.assert_allclose(out[..., ch], A._warp(rgb[..., ch], angle, dx, dy, 0.2), atol=1e-12)
