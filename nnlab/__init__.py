@@ -28,12 +28,13 @@ sums over rows above are already means. Randomness only comes from an explicit
 seed or ``np.random.Generator``.
 
 Modules: ``activations``, ``layers``, ``losses``, ``metrics`` (accuracy,
-confusion matrix, precision and recall), ``network`` (MLP), ``optim``
-(SGD), ``data`` (data sets, minibatches), ``train`` (fit), ``gradcheck``,
-``plotting``, ``widgets`` (sliders).
+confusion matrix, precision and recall), ``network`` (MLP; its ``input_gradient``
+is dC/dX for saliency maps), ``optim`` (SGD), ``data`` (data sets, minibatches),
+``augment`` (data augmentation of images stored as rows), ``train`` (fit, with
+early stopping), ``gradcheck``, ``plotting``, ``widgets`` (sliders).
 """
 
-from . import activations, data, gradcheck, layers, losses, metrics, network, optim, plotting, train
+from . import activations, augment, data, gradcheck, layers, losses, metrics, network, optim, plotting, train
 from .activations import get_activation, relu, sigmoid, softmax, tanh
 from .data import load_digits, minibatches
 from .gradcheck import check_layer, check_loss, check_network, numerical_gradient, relative_error
@@ -48,7 +49,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "MLP", "SGD", "Dense", "Dropout", "Maxout", "History", "TrainingDiverged",
-    "accuracy", "activations", "binary_accuracy", "check_layer", "check_loss", "check_network", "confusion_matrix",
+    "accuracy", "activations", "augment", "binary_accuracy", "check_layer", "check_loss", "check_network",
+    "confusion_matrix",
     "data", "dense_backward", "dense_forward", "evaluate", "fit", "get_activation", "get_loss",
     "gradcheck", "layers", "load_digits", "losses", "metrics", "minibatches", "network",
     "numerical_gradient", "optim", "plotting", "precision_recall", "relative_error", "relu", "sigmoid", "softmax", "tanh", "top_k_accuracy", "train",

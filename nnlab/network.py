@@ -142,6 +142,41 @@ class MLP:
         self.grads = grads
         return grads
 
+    def input_gradient(self, X, T, loss="softmax_cross_entropy") -> np.ndarray:
+        r"""dC/dX (N, n_0): how the cost changes with each input value, by the same backward pass.
+
+        Backpropagation does not stop at layer 1: one more step of the slides'
+        recursion gives the gradient with respect to the input a^0 = x,
+
+        .. math:: \partial C/\partial a^0 = (W^1)^T \delta^1
+
+        (with examples in rows, ``dX = Delta[1] @ W1``; the notes' ∂J/∂x = W_1ᵀ ∂J/∂z^(1)).
+
+        X: (N, n_0) inputs; T: their targets as ``fit`` takes them (labels (N,) or
+        one-hot (N, K) for a classification loss); loss: a name, function or
+        ``nnlab.losses.Loss``, as for ``fit``. The network runs in evaluation
+        mode (no dropout). C is the batch mean, so row r is (1/N) ∂C^r/∂x^r:
+        multiply by N for one example's own gradient. A saliency map is the
+        absolute value of a row, shown as an image. Parameter gradients are left
+        in ``net.grads`` as after ``backward``.
+        """
+        from .losses import describe
+        from .train import _as_targets
+
+        loss = describe(loss)
+        if loss.applies is not None and self.output.name != "identity":
+            raise ValueError(
+                f"loss {loss.name!r} takes logits and applies the {loss.applies} itself, but {self!r} "
+                f"already applies {self.output.name!r}: build the network with output='identity'")
+        X, _ = self._checked_input(X, None)
+        T = _as_targets(self, T, loss)
+        if len(T) != len(X):
+            raise ValueError(f"X has {len(X)} examples but T has {len(T)}: they must match row for row")
+        Y = self.forward(X, train=False, check=False)
+        _, dY = loss(Y, T)
+        self.backward(dY, check=False)
+        return self.Delta[1] @ self.params["W1"]         # (W^1)ᵀ δ^1, one example per row
+
     def _checked_input(self, X, masks):
         """X (N, n_0) and the dropout masks as forward needs them, or a clear error."""
         X = as_float_array(X, "X", ndim=2, hint=" (N examples, n_0 features)")

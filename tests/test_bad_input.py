@@ -209,3 +209,16 @@ def test_metrics_say_what_is_wrong():
         M.precision_recall(np.array([0, 4]), np.array([0, 1]), n_classes=3)
     with pytest.raises(ValueError, match=r"class labels must be >= 0, got -1"):
         M.confusion_matrix(np.array([0, -1]), np.array([0, 1]))
+
+
+def test_input_gradient_explains_bad_input():
+    with pytest.raises(ValueError, match=r"expects inputs with 4 features.*got X of shape \(40, 3\)"):
+        net().input_gradient(X[:, :3], T)
+    with pytest.raises(ValueError, match=r"X has 40 examples but T has 39"):
+        net().input_gradient(X, T[:39])
+    with pytest.raises(ValueError, match=r"already applies 'softmax'.*output='identity'"):
+        net(output="softmax").input_gradient(X, T)
+    with pytest.raises(ValueError, match=r"T \(labels\) has label 3, outside 0..2"):
+        net().input_gradient(X, T + 1)
+    with pytest.raises(ValueError, match=r"single example\? use x.reshape\(1, -1\)"):
+        net().input_gradient(X[0], T[:1])

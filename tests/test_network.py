@@ -149,3 +149,42 @@ def test_the_mlp_runs_through_the_dense_functions_the_homework_teaches(monkeypat
     Y = net.forward(np.ones((2, 3)))
     net.backward(np.ones_like(Y))
     assert calls == {"forward": 3, "backward": 3}
+
+
+@given(seed=st.integers(0, 2**16), depth=st.integers(1, 3), N=st.integers(1, 4),
+       hidden=st.sampled_from(["sigmoid", "tanh", "relu"]))
+def test_input_gradient_matches_central_differences(seed, depth, N, hidden):
+    from nnlab.gradcheck import numerical_gradient, relative_error
+    from nnlab.losses import softmax_cross_entropy
+
+    rng = np.random.default_rng(seed)
+    net = MLP([5] + [6] * depth + [3], hidden=hidden, seed=seed)
+    X, T = rng.standard_normal((N, 5)), rng.integers(0, 3, N)
+    net.forward(X)
+    if hidden == "relu" and any(np.abs(Z).min() < 1e-4 for Z in net.Z[1:-1]):
+        return   # too close to a kink for central differences
+    dX = net.input_gradient(X, T)
+    num = numerical_gradient(lambda: softmax_cross_entropy(net.forward(X), T)[0], X)
+    assert dX.shape == X.shape
+    assert relative_error(dX, num) < 1e-7
+
+
+def test_input_gradient_is_one_more_step_of_the_recursion():
+    net = MLP([4, 3, 2], hidden="sigmoid", output="sigmoid", seed=2)
+    X, T = np.array([[0.2, -0.4, 1.0, 0.5]]), np.array([[0.0, 1.0]])
+    dX = net.input_gradient(X, T, loss="mse")
+    delta1 = net.Delta[1].T                                  # δ^1 as a column, as on the slides
+    np.testing.assert_allclose(dX, (net.params["W1"].T @ delta1).T)
+    # mse of a sigmoid output and a one-output binary network both work through fit's target rules
+    net1 = MLP([4, 3, 1], seed=0)
+    assert net1.input_gradient(X, np.array([1]), loss="binary_cross_entropy").shape == (1, 4)
+
+
+def test_input_gradient_per_example_rows_and_eval_mode():
+    rng = np.random.default_rng(5)
+    net = MLP([4, 8, 3], keep_prob=0.5, seed=5)
+    X, T = rng.standard_normal((6, 4)), rng.integers(0, 3, 6)
+    dX = net.input_gradient(X, T)
+    np.testing.assert_array_equal(dX, net.input_gradient(X, T))   # no dropout: deterministic
+    one = net.input_gradient(X[2:3], T[2:3])                        # C of one example is C^r itself
+    np.testing.assert_allclose(6 * dX[2], one[0], rtol=1e-12)

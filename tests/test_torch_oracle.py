@@ -153,3 +153,19 @@ def test_mlp_with_dropout_masks_held_fixed_and_an_sgd_step(torch):
         opt_ref.step()
     for k in P:
         np.testing.assert_allclose(net.params[k], P[k].detach().numpy(), **TOL)
+
+
+@pytest.mark.parametrize("hidden,act", [("relu", "relu"), ("tanh", "tanh"), ("sigmoid", "sigmoid")])
+def test_input_gradient_is_autograd_on_the_input(torch, hidden, act):
+    rng = np.random.default_rng(6)
+    net = MLP([6, 9, 7, 4], hidden=hidden, seed=6)
+    X, y = rng.standard_normal((5, 6)), rng.integers(0, 4, 5)
+    dX = net.input_gradient(X, y)
+
+    xt = t(torch, X)
+    a = xt
+    for l in range(1, 4):
+        z = a @ t(torch, net.params[f"W{l}"], grad=False).T + t(torch, net.params[f"b{l}"], grad=False)
+        a = getattr(torch, act)(z) if l < 3 else z
+    torch.nn.functional.cross_entropy(a, torch.tensor(y)).backward()
+    np.testing.assert_allclose(dX, xt.grad.numpy(), **TOL)
