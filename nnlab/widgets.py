@@ -18,6 +18,11 @@ spaced stops of each slider). JupyterLab shows the live widget; the static site
 shows the precomputed frames. Neither output is compared by nbval (mark the cell
 ``# NBVAL_IGNORE_OUTPUT``): print the numbers a figure shows in a separate cell.
 
+Drawing every frame takes seconds, so a displayed demo carries its player only when
+the environment variable ``NNLAB_STATIC_PLAYERS`` is ``1``: ``tools.execute_notebook``
+(which stores the outputs the site renders) sets it; a student's kernel and nbval
+do not, and show or re-run only the live widget.
+
 Page-weight budget of one kernel-free player: at most ``STATIC_MAX_FRAMES`` (160)
 frames and ``STATIC_MAX_BYTES`` (3 MB) of HTML (the base64 PNGs). A player over
 budget raises ValueError naming the count or the size and what to do (fewer
@@ -29,6 +34,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import os
 import re
 import time
 
@@ -73,6 +79,7 @@ def _all_values(ctrl):
 PRECOMPUTE_LIMIT = 400
 STATIC_MAX_FRAMES = 160          # frames of one kernel-free player (the page-weight budget)
 STATIC_MAX_BYTES = 3_000_000     # bytes of one kernel-free player's HTML (base64 PNGs included)
+STATIC_ENV = "NNLAB_STATIC_PLAYERS"  # "1": a displayed demo also carries its kernel-free player
 
 
 def _fmt(v) -> str:
@@ -277,7 +284,8 @@ class SliderPlot:
             bundle = bundle[0]
         bundle = dict(bundle)
         bundle["text/plain"] = f"SliderPlot({self.name!r})"
-        bundle["text/html"] = self.static_html()
+        if os.environ.get(STATIC_ENV) == "1":       # only when executing for the site: see the module docstring
+            bundle["text/html"] = self.static_html()
         return bundle
 
 
