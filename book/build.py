@@ -25,6 +25,7 @@ import ast
 import copy
 import html
 import json
+import math
 import os
 import re
 import shutil
@@ -239,24 +240,34 @@ def glossary_page(terms: dict[str, Term], titles: dict[str, str]) -> str:
 
 
 # --------------------------------------------------------------------------- slider notes
-# nnlab.widgets.slider_plot shows JupyterLab a live widget with every control, and the site a
-# kernel-free player that sweeps ONE control over stored frames. The site says which, under each player.
-_PLAYER = re.compile(r'<div class="nnlab-static-slider"[^>]*><label>(.*?) <input')
+# nnlab.widgets.slider_plot shows JupyterLab a live widget and the site a kernel-free player over stored
+# frames: one per combination of the stored values of the controls it offers (its data-spec attribute
+# lists them, and the controls it leaves at their starting values). The site says which, under each player.
+# Players written before data-spec existed sweep one control (the first <label>, values in data-value).
+_PLAYER = re.compile(r'<div class="nnlab-static-slider"([^>]*)>(?:<label>(.*?) <input)?')
+_SPEC = re.compile(r'data-spec="([^"]*)"')
 _FRAME_VALUE = re.compile(r'<img class="nnlab-frame" data-value="([^"]*)"')
 _NOT_CONTROLS = {"name", "figsize", "dpi", "static", "static_values", "precompute"}
 
 
-def _players(cell) -> list[tuple[str, list[str]]]:
-    """(swept control, frame values) of each kernel-free player among a code cell's outputs."""
+def _players(cell) -> list[dict]:
+    """Each kernel-free player among a code cell's outputs: {"offered": [(control, [stored values])],
+    "fixed": {control: value} or None where the player does not say}."""
     found = []
     for out in cell.get("outputs", []):
         html_out = out.get("data", {}).get("text/html", "")
         html_out = "".join(html_out) if isinstance(html_out, list) else html_out
         for m in _PLAYER.finditer(html_out):
+            spec = _SPEC.search(m.group(1))
+            if spec:
+                d = json.loads(html.unescape(spec.group(1)))
+                found.append({"offered": [(k, list(v)) for k, v in d["controls"]], "fixed": dict(d["fixed"])})
+                continue
             rest = html_out[m.end():]
             end = rest.find('class="nnlab-static-slider"')
             values = _FRAME_VALUE.findall(rest if end < 0 else rest[:end])
-            found.append((html.unescape(m.group(1)), [html.unescape(v) for v in values]))
+            found.append({"offered": [(html.unescape(m.group(2) or "?"), [html.unescape(v) for v in values])],
+                          "fixed": None})
     return found
 
 
@@ -318,25 +329,56 @@ def _where(name: str, spec) -> str:
     return f"`{name}` at its starting value"
 
 
-def slider_note(swept: str, values: list[str], controls: dict) -> str:
-    """The markdown note the site puts under a kernel-free player: which control it sweeps, over
-    which stored values, and where the live notebook's other controls stay."""
-    def num(v):
-        try:
-            return f"{float(v):.6g}"
-        except ValueError:
-            return v
-    span = f"{num(values[0])} to {num(values[-1])}" if len(values) > 1 else num(values[0]) if values else "?"
-    others = [_where(k, v) for k, v in controls.items() if k != swept]
-    spec = controls.get(swept)
+def _num(v: str) -> str:
+    try:
+        return f"{float(v):.6g}"
+    except ValueError:
+        return v
+
+
+def _is_number(v: str) -> bool:
+    try:
+        float(v)
+        return True
+    except ValueError:
+        return False
+
+
+def _offered(name: str, values: list[str], spec) -> str:
+    """How a player shows one control: '`w` = -5 to 5 (9 values)' or '`kind`: sigmoid, threshold'."""
+    if _is_menu(spec) or not all(_is_number(v) for v in values):
+        return f"`{name}`: {', '.join(values)}"
+    span = f"{_num(values[0])} to {_num(values[-1])}" if len(values) > 1 else _num(values[0]) if values else "?"
+    text = f"`{name}` = {span} ({len(values)} values)" if len(values) > 1 else f"`{name}` = {span}"
+    if _is_range(spec) and spec[2] and round((spec[1] - spec[0]) / spec[2]) + 1 > len(values):
+        text += f"; in JupyterLab also every step of {_fmt(spec[2])} in between"
+    return text
+
+
+def slider_note(offered: list[tuple[str, list[str]]], controls: dict, fixed: dict | None = None) -> str:
+    """The markdown note the site puts under a kernel-free player: which controls it moves, over
+    which stored values, and where the live notebook's other controls stay.
+
+    offered: (control, stored values) per control of the player; controls: {control: spec} of the
+    slider_plot call (see _controls); fixed: {control: value} the player reports, if it does."""
+    names = [k for k, _ in offered]
+    n = math.prod(max(len(v), 1) for _, v in offered) if offered else 0
+    shown = "; ".join(_offered(k, v, controls.get(k)) for k, v in offered)
+    rest = [k for k in controls if k not in names] + [k for k in (fixed or {}) if k not in names and k not in controls]
+    others = [_where(k, controls[k]) if k in controls and controls[k] is not None
+              else f"`{k}` = {fixed[k]}" if fixed and k in fixed else f"`{k}` at its starting value" for k in rest]
+    moved = " and ".join(f"`{k}`" for k in names)
     if others:
-        text = (f"**This slider moves `{swept}` only** ({len(values)} stored pictures, `{swept}` = {span}). "
-                "The notebook's other controls stay at their starting values here: " + "; ".join(others)
-                + ". To move those, open the notebook in JupyterLab.")
+        what = f"**This slider moves {moved} only**" if len(names) == 1 else f"**This player moves {moved} only**"
+        text = (f"{what} ({n} stored pictures, one per combination: {shown}). " if len(names) > 1 else
+                f"{what} ({n} stored pictures, {shown}). ")
+        text += ("The notebook's other controls stay at their starting values here: " + "; ".join(others)
+                 + ". To move those, open the notebook in JupyterLab.")
+    elif len(names) > 1:
+        text = (f"**This player has every control of the live notebook** ({n} stored pictures, one per "
+                f"combination): {shown}.")
     else:
-        text = f"**This slider shows {len(values)} stored pictures**, `{swept}` = {span}."
-        if _is_range(spec) and spec[2] and round((spec[1] - spec[0]) / spec[2]) + 1 > len(values):
-            text += f" In JupyterLab it also draws every step of {_fmt(spec[2])} in between."
+        text = f"**This slider shows {n} stored pictures**, {shown}."
     return f":::{{admonition}} Kernel-free slider\n:class: note nnlab-slider-note\n{text}\n:::"
 
 
@@ -349,9 +391,9 @@ def add_slider_notes(nb: nbformat.NotebookNode) -> int:
         if cell.cell_type != "code":
             continue
         code_so_far.append(cell.source)
-        for swept, values in _players(cell):
+        for player in _players(cell):
             controls = _controls(cell.source, _literals(code_so_far))
-            cells.append(nbformat.v4.new_markdown_cell(slider_note(swept, values, controls)))
+            cells.append(nbformat.v4.new_markdown_cell(slider_note(player["offered"], controls, player["fixed"])))
             n += 1
     nb.cells = cells
     return n

@@ -82,13 +82,14 @@ def relu_prime(Z):
 def _check_slope(slope):
     if isinstance(slope, bool) or not isinstance(slope, (int, float, np.floating, np.integer)) or not 0 <= slope <= 1:
         raise ValueError(
-            f"leaky ReLU slope must be a number in [0, 1] (the slides use 0.1), got {slope!r}: only then is "
-            "max(slope*z, z) the function computed (slope 0 is ReLU, 1 is the identity)")
+            f"leaky ReLU slope must be a number in [0, 1] (the slides use 0.1), got {slope!r}: then the function "
+            "computed, where(z > 0, z, slope*z), equals max(slope*z, z) and rises with z (slope 0 is ReLU, 1 is the identity)")
     return float(slope)
 
 
 def leaky_relu(Z, slope: float = 0.1):
-    r"""Leaky ReLU :math:`\max(\text{slope}\cdot z, z)`; the slides use slope 0.1.
+    r"""Leaky ReLU: :math:`z` if :math:`z > 0`, else :math:`\text{slope}\cdot z`; the slides use slope 0.1 and
+    write it :math:`\max(\text{slope}\cdot z, z)`, which is the same for slope in [0, 1] (the only slopes accepted).
 
     (PyTorch's default slope is 0.01; pass ``slope=0.01`` to match it.)
     """

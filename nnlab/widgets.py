@@ -7,12 +7,26 @@ shown as a PNG in an ``ipywidgets.Image``. Keep ``draw`` fast (precompute
 anything slow): ``make bench`` times it over a sweep of every control, and the
 goal is a median of at most 100 ms, figure included.
 
-Displayed, the demo also carries a kernel-free version for the website
-(``static=`` names the control to sweep): the figure precomputed for each of
-that control's values behind an HTML range input. JupyterLab shows the live
-widget; the static site shows the precomputed frames. Neither output is
-compared by nbval (mark the cell ``# NBVAL_IGNORE_OUTPUT``): print the numbers
-a figure shows in a separate cell.
+Displayed, the demo also carries a kernel-free version for the website: a player
+with the same controls (a range input per slider, a select per menu) over figures
+precomputed for every combination of the stored values; moving any control shows
+the frame of the new combination. ``static=`` names the controls the player gets
+(default: every control); a control left out stays at its starting value, and the
+player says so under its controls ("fixed here: b = 0"). ``static_values=`` gives
+the stored values (a dict by control; default: every menu entry and 11 evenly
+spaced stops of each slider). JupyterLab shows the live widget; the static site
+shows the precomputed frames. Neither output is compared by nbval (mark the cell
+``# NBVAL_IGNORE_OUTPUT``): print the numbers a figure shows in a separate cell.
+
+Drawing every frame takes seconds, so a displayed demo carries its player only when
+the environment variable ``NNLAB_STATIC_PLAYERS`` is ``1``: ``tools.execute_notebook``
+(which stores the outputs the site renders) sets it; a student's kernel and nbval
+do not, and show or re-run only the live widget.
+
+Page-weight budget of one kernel-free player: at most ``STATIC_MAX_FRAMES`` (160)
+frames and ``STATIC_MAX_BYTES`` (3 MB) of HTML (the base64 PNGs). A player over
+budget raises ValueError naming the count or the size and what to do (fewer
+stored values, fix a control with ``static=``, a smaller ``figsize`` or ``dpi``).
 """
 
 from __future__ import annotations
@@ -20,6 +34,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import os
 import re
 import time
 
@@ -62,6 +77,18 @@ def _all_values(ctrl):
 
 
 PRECOMPUTE_LIMIT = 400
+STATIC_MAX_FRAMES = 160          # frames of one kernel-free player (the page-weight budget)
+STATIC_MAX_BYTES = 3_000_000     # bytes of one kernel-free player's HTML (base64 PNGs included)
+STATIC_ENV = "NNLAB_STATIC_PLAYERS"  # "1": a displayed demo also carries its kernel-free player
+
+
+def _fmt(v) -> str:
+    """A stored value as the player shows it: 0.25, 3, sigmoid."""
+    return f"{float(v):.6g}" if isinstance(v, (float, np.floating)) else str(v)
+
+
+def _is_menu_control(ctrl) -> bool:
+    return hasattr(ctrl, "options") and not hasattr(ctrl, "min")
 
 
 def _sweep(ctrl, n: int = 9):
@@ -85,7 +112,7 @@ class SliderPlot:
     """
 
     def __init__(self, draw, name: str, controls: dict, figsize=(6, 3.5), dpi: int = 80,
-                 static: str | None = None, static_values=None, precompute: bool = False):
+                 static=None, static_values=None, precompute: bool = False):
         import ipywidgets as w
         from matplotlib.figure import Figure
 
@@ -97,10 +124,15 @@ class SliderPlot:
         # shown at the figure's own pixel size: stretched to the cell's width it looks blurred
         self.image = w.Image(format="png", width=str(int(figsize[0] * dpi)))
         self.widget = w.VBox([*self.controls.values(), self.image])
-        if static is not None and static not in self.controls:
-            raise ValueError(f"static={static!r} is not one of the controls {list(self.controls)}")
-        self.static = static
-        self.static_values = static_values
+        self.static = self._static_controls(static)
+        self.static_values = self._stored_values(static_values)
+        n = int(np.prod([len(v) for v in self.static_values.values()]))
+        if n > STATIC_MAX_FRAMES:
+            counts = " x ".join(f"{k}: {len(v)}" for k, v in self.static_values.items())
+            raise ValueError(
+                f"the kernel-free player of {name!r} would store {n} frames ({counts}); the budget is "
+                f"{STATIC_MAX_FRAMES} per slider: give fewer values in static_values={{...}}, or fix a "
+                f"control at its starting value by leaving it out of static=[...]")
         self._frames: dict = {}
         if precompute:
             import itertools
@@ -118,6 +150,37 @@ class SliderPlot:
             ctrl.observe(lambda change: self.update(), names="value")
         self.update()
         REGISTRY[name] = self
+
+    def _static_controls(self, static) -> list:
+        """The controls the kernel-free player offers: None = every control, a name or a list of names."""
+        names = list(self.controls) if static is None else [static] if isinstance(static, str) else list(static)
+        bad = [k for k in names if k not in self.controls]
+        if bad or not names:
+            raise ValueError(f"static={static!r}: name one or more of the controls {list(self.controls)}")
+        return [k for k in self.controls if k in names]          # in the live widget's order
+
+    def _stored_values(self, static_values) -> dict:
+        """{control: the values the player stores} for each control in ``self.static``."""
+        if static_values is None:
+            static_values = {}
+        elif not isinstance(static_values, dict):                # a list: the values of the one static control
+            if len(self.static) != 1:
+                raise ValueError("static_values: with several static controls give a dict {control: values}")
+            static_values = {self.static[0]: static_values}
+        bad = [k for k in static_values if k not in self.static]
+        if bad:
+            raise ValueError(f"static_values names {bad}, which the player does not offer (static={self.static})")
+        out = {}
+        for k in self.static:
+            vals = list(static_values[k]) if k in static_values else _sweep(self.controls[k], 11)
+            if not vals:
+                raise ValueError(f"static_values[{k!r}] is empty")
+            out[k] = vals
+        return out
+
+    def fixed(self) -> dict:
+        """{control: value} of the controls the kernel-free player leaves at their starting value."""
+        return {k: c.value for k, c in self.controls.items() if k not in self.static}
 
     def values(self) -> dict:
         return {k: c.value for k, c in self.controls.items()}
@@ -158,27 +221,62 @@ class SliderPlot:
         return float(np.median(times))
 
     def static_html(self) -> str:
-        """Kernel-free player: one precomputed PNG per value of the ``static`` control."""
-        key = self.static
-        values = list(self.static_values) if self.static_values is not None else _sweep(self.controls[key], 11)
-        start = self.controls[key].value
-        i0 = int(np.argmin([abs(v - start) if not isinstance(v, str) else v != start for v in values]))
+        """Kernel-free player: one precomputed PNG per combination of the static controls' stored
+        values, a range input per slider and a select per menu; a move shows the frame whose
+        combination matches the controls (``data-combo`` = the stored values' indices)."""
+        import itertools
+        import json
+
+        names, stored = self.static, self.static_values
+        fixed = self.fixed()
+        start = []
+        for k in names:
+            v0, vals = self.controls[k].value, stored[k]
+            start.append(int(np.argmin([v != v0 if isinstance(v, str) or isinstance(v0, str) else abs(v - v0)
+                                        for v in vals])))
         uid = "nnlab-" + re.sub(r"[^a-zA-Z0-9_-]", "-", self.name)
-        imgs = []
-        for i, v in enumerate(values):
-            b64 = base64.b64encode(self.render(**{key: v})).decode("ascii")
-            hidden = "" if i == i0 else ' style="display:none"'
-            imgs.append(f'<img class="nnlab-frame" data-value="{html.escape(str(v))}" alt="{html.escape(self.name)}: '
-                        f'{html.escape(key)} = {html.escape(str(v))}"{hidden} src="data:image/png;base64,{b64}"/>')
+        fixed_txt = ", ".join(f"{k} = {_fmt(v)}" for k, v in fixed.items())
+        imgs, size = [], 0
+        for combo in itertools.product(*(range(len(stored[k])) for k in names)):
+            values = {k: stored[k][i] for k, i in zip(names, combo)}
+            b64 = base64.b64encode(self.render(**values)).decode("ascii")
+            hidden = "" if list(combo) == start else ' style="display:none"'
+            alt = ", ".join(f"{k} = {_fmt(v)}" for k, v in {**values, **fixed}.items())
+            imgs.append(f'<img class="nnlab-frame" data-combo="{",".join(map(str, combo))}" '
+                        f'alt="{html.escape(self.name)}: {html.escape(alt)}"{hidden} src="data:image/png;base64,{b64}"/>')
+            size += len(imgs[-1])
+            if size > STATIC_MAX_BYTES:
+                raise ValueError(
+                    f"the kernel-free player of {self.name!r} is over its budget of {STATIC_MAX_BYTES / 1e6:g} MB "
+                    f"after {len(imgs)} frames: store fewer values (static_values=...), fix a control "
+                    f"(static=[...]), or draw a smaller figure (figsize, dpi)")
         self.update()
-        label = html.escape(str(values[i0]))
-        on_input = ("var p=this.closest('.nnlab-static-slider');var f=p.querySelectorAll('.nnlab-frame');"
-                    "for(var i=0;i<f.length;i++){f[i].style.display=(i==this.value)?'':'none';}"
-                    "p.querySelector('.nnlab-value').textContent=f[this.value].dataset.value;")
-        return (f'<div class="nnlab-static-slider" id="{uid}">'
-                f'<label>{html.escape(key)} <input type="range" min="0" max="{len(values) - 1}" step="1" '
-                f'value="{i0}" oninput="{html.escape(on_input)}"/> <span class="nnlab-value">{label}</span></label>'
-                f'<div>{"".join(imgs)}</div></div>')
+        on_input = ("var p=this.closest('.nnlab-static-slider'),c=p.querySelectorAll('.nnlab-control'),k=[];"
+                    "for(var i=0;i<c.length;i++){var e=c[i],j=e.tagName=='SELECT'?e.selectedIndex:+e.value;k.push(j);"
+                    "var s=e.parentNode.querySelector('.nnlab-value');if(s)s.textContent=JSON.parse(e.dataset.values)[j];}"
+                    "k=k.join(',');var f=p.querySelectorAll('.nnlab-frame');"
+                    "for(var i=0;i<f.length;i++)f[i].style.display=(f[i].dataset.combo==k)?'':'none';")
+        handler = html.escape(on_input)
+        labels = []
+        for k, i0 in zip(names, start):
+            vals = stored[k]
+            shown = [_fmt(v) for v in vals]
+            if _is_menu_control(self.controls[k]):
+                opts = "".join(f'<option value="{i}"{" selected" if i == i0 else ""}>{html.escape(t)}</option>'
+                               for i, t in enumerate(shown))
+                labels.append(f'<label>{html.escape(k)} <select class="nnlab-control" data-key="{html.escape(k)}" '
+                              f'onchange="{handler}">{opts}</select></label>')
+            else:
+                labels.append(f'<label>{html.escape(k)} <input type="range" class="nnlab-control" '
+                              f'data-key="{html.escape(k)}" data-values="{html.escape(json.dumps(shown))}" min="0" '
+                              f'max="{len(vals) - 1}" step="1" value="{i0}" oninput="{handler}"/> '
+                              f'<span class="nnlab-value">{html.escape(shown[i0])}</span></label>')
+        spec = {"controls": [[k, [_fmt(v) for v in stored[k]]] for k in names],
+                "fixed": [[k, _fmt(v)] for k, v in fixed.items()]}
+        note = (f'<div class="nnlab-fixed">Fixed here: {html.escape(fixed_txt)} '
+                f'(JupyterLab moves {"it" if len(fixed) == 1 else "them"} too).</div>' if fixed else "")
+        return (f'<div class="nnlab-static-slider" id="{uid}" data-spec="{html.escape(json.dumps(spec))}">'
+                f'{"".join(labels)}{note}<div>{"".join(imgs)}</div></div>')
 
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs) or {}
@@ -186,23 +284,26 @@ class SliderPlot:
             bundle = bundle[0]
         bundle = dict(bundle)
         bundle["text/plain"] = f"SliderPlot({self.name!r})"
-        if self.static is not None:
+        if os.environ.get(STATIC_ENV) == "1":       # only when executing for the site: see the module docstring
             bundle["text/html"] = self.static_html()
         return bundle
 
 
-def slider_plot(draw, *, name: str, figsize=(6, 3.5), dpi: int = 80, static: str | None = None,
+def slider_plot(draw, *, name: str, figsize=(6, 3.5), dpi: int = 80, static=None,
                 static_values=None, precompute: bool = False, **controls) -> SliderPlot:
     """Make a live slider demo; see the module docstring.
 
     name: a unique name such as ``"01_neuron:w"`` (used by ``make bench``).
     controls: ``w=(-5.0, 5.0, 0.1, 1.0)`` (min, max, step, start) makes a slider
     (integers make an IntSlider), ``kind=["sigmoid", "step"]`` a menu.
-    static: the control the website's kernel-free version sweeps (default: the first).
+    static: the controls the website's kernel-free player offers (a name or a list of names;
+        default: every control); the others stay at their starting values there.
+    static_values: the values the player stores, ``{"w": [-1, 0, 1], ...}`` (a list when it offers one
+        control); default every menu entry and 11 evenly spaced slider stops. One frame is drawn per
+        combination: at most STATIC_MAX_FRAMES, and at most STATIC_MAX_BYTES of HTML.
     precompute: draw the figure for every combination of the controls' values once, now
         (at most 400), so that a move only shows a stored picture; for draws too slow to feel live.
     """
-    static = static if static is not None else next(iter(controls))
     return SliderPlot(draw, name, controls, figsize=figsize, dpi=dpi, static=static,
                       static_values=static_values, precompute=precompute)
 

@@ -139,13 +139,13 @@ _RAW_TEX = r"""() => {
 }"""
 # Each kernel-free player and the text of the first slider note after it (null if none).
 _SLIDER_NOTES = """() => [...document.querySelectorAll('.nnlab-static-slider')].map(p => {
-    const label = p.querySelector('label').firstChild.textContent.trim();
+    const labels = [...p.querySelectorAll('label')].map(l => l.firstChild.textContent.trim());
     const note = [...document.querySelectorAll('.nnlab-slider-note')]
         .find(n => p.compareDocumentPosition(n) & Node.DOCUMENT_POSITION_FOLLOWING);
     const next = [...document.querySelectorAll('.nnlab-static-slider')]
         .find(q => p.compareDocumentPosition(q) & Node.DOCUMENT_POSITION_FOLLOWING);
     const before_next = note && !(next && (next.compareDocumentPosition(note) & Node.DOCUMENT_POSITION_FOLLOWING));
-    return {label, note: before_next ? note.innerText : null};
+    return {labels, note: before_next ? note.innerText : null};
 })"""
 _BAD_IMAGES = """() => [...document.images]
     .filter(i => !(i.complete && i.naturalWidth > 0))
@@ -162,15 +162,40 @@ def _move_first_slider(page) -> dict | None:
         return None
     player = players.first
     player.scroll_into_view_if_needed()
-    slider = player.locator("input[type=range]")
-    before = {"frames": player.evaluate(_VISIBLE_FRAMES), "label": player.locator(".nnlab-value").inner_text(),
+    slider = player.locator("input[type=range]").first
+    value = player.locator(".nnlab-value").first
+    before = {"frames": player.evaluate(_VISIBLE_FRAMES), "label": value.inner_text(),
               "value": int(slider.input_value())}
     box = slider.bounding_box()
     frac = 0.05 if before["value"] > int(slider.get_attribute("max")) / 2 else 0.95
     page.mouse.click(box["x"] + frac * box["width"], box["y"] + box["height"] / 2)
-    after = {"frames": player.evaluate(_VISIBLE_FRAMES), "label": player.locator(".nnlab-value").inner_text(),
+    after = {"frames": player.evaluate(_VISIBLE_FRAMES), "label": value.inner_text(),
              "value": int(slider.input_value())}
     return {"before": before, "after": after}
+
+
+def _move_second_control(page) -> dict | None:
+    """On the first player with two or more controls, move the second one (pick another menu entry,
+    or click near the far end of a range input); return the control and the frames before and after."""
+    players = page.locator(".nnlab-static-slider")
+    for i in range(players.count()):
+        player = players.nth(i)
+        controls = player.locator(".nnlab-control")
+        if controls.count() < 2:
+            continue
+        player.scroll_into_view_if_needed()
+        ctrl = controls.nth(1)
+        before = player.evaluate(_VISIBLE_FRAMES)
+        if ctrl.evaluate("e => e.tagName") == "SELECT":
+            n, now = ctrl.evaluate("e => [e.options.length, e.selectedIndex]")
+            ctrl.select_option(index=(now + 1) % n)
+        else:
+            box = ctrl.bounding_box()
+            frac = 0.05 if int(ctrl.input_value()) > int(ctrl.get_attribute("max")) / 2 else 0.95
+            page.mouse.click(box["x"] + frac * box["width"], box["y"] + box["height"] / 2)
+        return {"control": ctrl.get_attribute("data-key"), "before": before,
+                "after": player.evaluate(_VISIBLE_FRAMES)}
+    return None
 
 
 @pytest.fixture(scope="module")
@@ -192,6 +217,7 @@ def visits(site, server, browser) -> dict:
                     page.screenshot(path=str(screenshot_path(name)), full_page=full)
             if rel in lectures:
                 rec["slider"] = _move_first_slider(page)
+                rec["second"] = _move_second_control(page)
                 if rec["slider"] and not any(r.get("slider") for r in out.values()):  # the first one moved
                     page.screenshot(path=str(screenshot_path("site_slider_moved")))
             rec.update(blocked=list(v.blocked), failed=list(v.failed), errors=list(v.errors))
@@ -229,8 +255,8 @@ def test_every_kernel_free_slider_says_what_it_shows(visits):
     """Under each frame player the site says which control it sweeps (the live notebook may have more)."""
     players = [(rel, p) for rel, r in visits.items() for p in r["slider_notes"]]
     assert players, "no kernel-free slider on the site"
-    bad = [f"{rel}: player for {p['label']!r}: note {p['note']!r}" for rel, p in players
-           if not p["note"] or p["label"] not in p["note"]]
+    bad = [f"{rel}: player for {p['labels']!r}: note {p['note']!r}" for rel, p in players
+           if not p["note"] or any(f"`{k}`" not in p["note"] and k not in p["note"] for k in p["labels"])]
     assert not bad, "\n".join(bad)
 
 
@@ -270,6 +296,16 @@ def test_kernel_free_slider_changes_the_figure(site, visits):
         assert a["value"] != b["value"], f"{rel}: the range input did not move"
         assert a["frames"][0] != b["frames"][0], f"{rel}: the slider moved but the figure did not change"
         assert a["label"] != b["label"], f"{rel}: the value label did not change"
+
+
+def test_second_control_of_a_static_player_changes_the_figure(visits):
+    """A player with several controls (01's w, b and kind; 02's param and fn): moving the second one
+    shows another frame."""
+    moved = {rel: r["second"] for rel, r in visits.items() if r.get("second")}
+    assert any("01_neuron" in rel for rel in moved), f"01 has no player with two controls: {sorted(moved)}"
+    for rel, m in moved.items():
+        assert len(m["before"]) == 1 and len(m["after"]) == 1, f"{rel}: expected one visible frame: {m}"
+        assert m["after"][0] != m["before"][0], f"{rel}: moving {m['control']!r} did not change the figure"
 
 
 def built_repository_url() -> str:

@@ -220,12 +220,45 @@ def test_slider_note_names_the_swept_control_and_where_the_others_stay():
     assert "in between" not in notes[2]  # all five depths are stored
 
 
+def test_slider_note_for_a_player_with_several_controls():
+    """A player made by nnlab.widgets (data-spec): the note names every control it moves and the fixed ones."""
+    pytest.importorskip("ipywidgets")
+    from nnlab.widgets import slider_plot
+
+    def draw(fig, w, b, kind):
+        fig.subplots().plot([0, 1], [b, w])
+
+    src = ('slider_plot(draw, name="t:all", w=(-1.0, 1.0, 0.5, 0.0), b=(-1.0, 1.0, 0.25, 0.0), kind=["s", "t"],\n'
+           '            static_values={"b": [-1.0, 0.0, 1.0]})')
+    both = slider_plot(draw, name="t:all", w=(-1.0, 1.0, 0.5, 0.0), b=(-1.0, 1.0, 0.25, 0.0), kind=["s", "t"],
+                       static_values={"b": [-1.0, 0.0, 1.0]})
+    part = slider_plot(draw, name="t:part", w=(-1.0, 1.0, 0.5, 0.0), b=(-1.0, 1.0, 0.25, 0.0), kind=["s", "t"],
+                       static=["w", "kind"])
+    cells = []
+    for demo, source in [(both, src), (part, src.replace('static_values={"b": [-1.0, 0.0, 1.0]}', 'static=["w", "kind"]'))]:
+        cell = new_code_cell(source, execution_count=1)
+        cell.outputs = [new_output("execute_result", data={"text/html": demo.static_html(), "text/plain": "x"},
+                                   execution_count=1)]
+        cells.append(cell)
+    nb = new_notebook(cells=cells)
+    assert [[k for k, _ in p["offered"]] for c in nb.cells for p in site._players(c)] == [["w", "b", "kind"], ["w", "kind"]]
+    assert site.add_slider_notes(nb) == 2
+    notes = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    assert "every control of the live notebook" in notes[0] and "30 stored pictures" in notes[0]
+    assert "`w` = -1 to 1 (5 values)" in notes[0] and "`kind`: s, t" in notes[0]
+    assert "`b` = -1 to 1 (3 values); in JupyterLab also every step of 0.25 in between" in notes[0]
+    assert "moves `w` and `kind` only" in notes[1] and "10 stored pictures" in notes[1]
+    assert "`b` = 0 (live: -1 to 1)" in notes[1] and "JupyterLab" in notes[1]
+
+
 def test_lecture_sliders_get_notes():
-    """Every kernel-free player in the lecture notebooks gets a note; 01's says b and kind stay fixed."""
+    """Every kernel-free player in the lecture notebooks gets a note; 01's and 02's offer every control."""
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         players = sum(len(site._players(c)) for c in nb.cells if c.cell_type == "code")
         assert site.add_slider_notes(nb) == players, path.name
-        if path.stem == "01_neuron":
+        if path.stem in ("01_neuron", "02_activation_functions"):
             first = next(c.source for c in nb.cells if "nnlab-slider-note" in c.source)
-            assert "moves `w` only" in first and "`b` = " in first and "`kind` = " in first, first
+            assert "every control of the live notebook" in first, first
+            if path.stem == "01_neuron":
+                assert "`w` = " in first and "`b` = " in first and "`kind`: sigmoid, threshold" in first, first

@@ -163,3 +163,31 @@ def test_collect_terms_does_not_repeat_a_slash_term():
     table = "## Key terms 關鍵詞\n\n| English | 繁體中文 | meaning |\n|---|---|---|\n| convergence / divergence | 收斂 / 發散 | x |"
     nbs = {"a": new_notebook(cells=[new_markdown_cell(table)]), "b": new_notebook(cells=[new_markdown_cell(table)])}
     assert site.collect_terms(nbs)["convergence-divergence"].chinese == "收斂 / 發散"
+
+
+def _course_text_files() -> list[Path]:
+    """Every file a student or the site shows: notebooks, homework (solutions and exercises), docs,
+    README, the book's sources and the package's docstrings and messages (TERMS.md itself excluded)."""
+    found = [ROOT / "README.md"]
+    for folder, patterns in [("notebooks", ["*.ipynb"]), ("solutions", ["**/*.ipynb", "**/*.md"]),
+                             ("exercises", ["**/*.ipynb", "**/*.md"]), ("docs", ["**/*.md"]),
+                             ("book", ["*.py", "*.yml", "static/*"]), ("nnlab", ["*.py"])]:
+        for pattern in patterns:
+            found += [p for p in (ROOT / folder).glob(pattern) if p.is_file() and ".ipynb_checkpoints" not in p.parts]
+    return sorted(set(found) - {TERMS_MD})
+
+
+def test_no_avoided_form_anywhere_in_the_course():
+    """Not only the key-terms tables: no prose, heading, code comment or message uses a form that
+    TERMS.md lists as to avoid (感知機, 鏈式法則, 代價函數, 小批量, ...)."""
+    _, avoid = load_terms()
+    files = _course_text_files()
+    assert any(p.suffix == ".ipynb" for p in files) and any("solutions" in p.parts for p in files)
+    problems = []
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for bad in sorted(avoid):
+            for m in re.finditer(re.escape(bad), text):
+                line = text.count("\n", 0, m.start()) + 1
+                problems.append(f"{path.relative_to(ROOT)}:{line}: {bad!r} in ...{text[max(0, m.start() - 20):m.end() + 10]!r}")
+    assert not problems, "forms TERMS.md lists as to avoid:\n" + "\n".join(problems)

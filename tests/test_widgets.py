@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -5,7 +7,7 @@ pytest.importorskip("ipywidgets")
 from nnlab import widgets  # noqa: E402
 
 
-def make(precompute=False, **controls):
+def make(precompute=False, static=None, static_values=None, **controls):
     calls = []
 
     def draw(fig, **values):
@@ -14,7 +16,8 @@ def make(precompute=False, **controls):
         ax.plot([0, 1], [0, values.get("w", 0)])
 
     controls = controls or {"w": (-1.0, 1.0, 0.5, 0.0), "kind": ["a", "b"]}
-    return widgets.slider_plot(draw, name="test:w", precompute=precompute, **controls), calls
+    return widgets.slider_plot(draw, name="test:w", precompute=precompute, static=static,
+                               static_values=static_values, **controls), calls
 
 
 def test_slider_redraws_on_every_move_and_registers():
@@ -28,12 +31,70 @@ def test_slider_redraws_on_every_move_and_registers():
     assert len(demo.sweep(3)) == 3 + 2
 
 
-def test_static_player_has_one_frame_per_value_and_stable_text():
+def test_static_player_has_one_frame_per_combination_and_stable_text(monkeypatch):
     demo, _ = make()
     html = demo.static_html()
-    assert html.count('class="nnlab-frame"') == 5 and 'type="range"' in html
-    bundle = demo._repr_mimebundle_()
-    assert bundle["text/plain"] == "SliderPlot('test:w')" and "text/html" in bundle
+    combos = re.findall(r'class="nnlab-frame" data-combo="([^"]*)"', html)
+    assert sorted(combos) == sorted(f"{i},{j}" for i in range(5) for j in range(2))  # 5 w values x 2 menu entries
+    assert html.count('type="range"') == 1 and html.count("<select") == 1 and "Fixed here" not in html
+    # the starting frame (w = 0.0, kind = a) is the one shown
+    shown = re.findall(r'data-combo="([^"]*)" alt="[^"]*" src=', html)
+    assert shown == ["2,0"]
+    monkeypatch.delenv(widgets.STATIC_ENV, raising=False)
+    bundle = demo._repr_mimebundle_()          # a student's kernel or nbval: no frames drawn
+    assert bundle["text/plain"] == "SliderPlot('test:w')" and "text/html" not in bundle
+    monkeypatch.setenv(widgets.STATIC_ENV, "1")  # tools.execute_notebook, for the site
+    assert demo._repr_mimebundle_()["text/html"] == html
+
+
+def test_static_player_says_which_controls_are_fixed():
+    demo, _ = make(static="w", static_values=[-1.0, 1.0])
+    html = demo.static_html()
+    assert html.count('class="nnlab-frame"') == 2 and "<select" not in html
+    assert "Fixed here: kind = a (JupyterLab moves it too)." in html
+    assert demo.fixed() == {"kind": "a"}
+    with pytest.raises(ValueError, match="static='v': name one or more of the controls"):
+        make(static="v")
+    with pytest.raises(ValueError, match="give a dict"):
+        make(static_values=[0.0])
+
+
+def test_static_player_budget():
+    with pytest.raises(ValueError, match=r"would store 400 frames \(w: 200 x kind: 2\); the budget is 160"):
+        make(static_values={"w": [k / 100 for k in range(200)]})
+    demo, _ = make()
+    old = widgets.STATIC_MAX_BYTES
+    try:
+        widgets.STATIC_MAX_BYTES = 5_000
+        with pytest.raises(ValueError, match="over its budget of 0.005 MB"):
+            demo.static_html()
+    finally:
+        widgets.STATIC_MAX_BYTES = old
+
+
+@pytest.mark.browser
+def test_static_player_js_shows_the_frame_of_the_chosen_combination():
+    from browserlib import launch, require_browser
+
+    sync_playwright, chromium = require_browser()
+    demo, _ = make()
+    html = demo.static_html()
+    visible = ("el => [...el.querySelectorAll('img.nnlab-frame')].filter(i => i.style.display !== 'none')"
+               ".map(i => i.alt)")
+    with sync_playwright() as p:
+        browser = launch(p, chromium)
+        try:
+            page = browser.new_page()
+            page.set_content(f"<html><body>{html}</body></html>")
+            player = page.locator(".nnlab-static-slider")
+            assert player.evaluate(visible) == ["test:w: w = 0, kind = a"]
+            page.select_option("select.nnlab-control", "1")            # kind = b
+            assert player.evaluate(visible) == ["test:w: w = 0, kind = b"]
+            page.eval_on_selector("input.nnlab-control", "e => { e.value = 4; e.dispatchEvent(new Event('input')); }")
+            assert player.evaluate(visible) == ["test:w: w = 1, kind = b"]
+            assert page.inner_text(".nnlab-value") == "1"
+        finally:
+            browser.close()
 
 
 def test_precompute_draws_every_combination_once_then_only_looks_up():

@@ -1,13 +1,14 @@
 """Execute notebooks in place the way nbval re-checks them: `python -m tools.execute_notebook NB.ipynb ...`.
 
-Stores outputs without widget state (the site renders its own kernel-free
-sliders), merges stdout/stderr runs the way nbval reads them, and drops the
+Stores outputs without widget state, with the site's own kernel-free slider
+players (it sets NNLAB_STATIC_PLAYERS=1 for the kernel; see nnlab.widgets), merges stdout/stderr runs the way nbval reads them, and drops the
 `execution` timing metadata so that re-running changes only what changed.
 Run it on the machine whose numbers nbval will check (BLAS builds differ).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -28,6 +29,7 @@ def _merge_streams(outputs: list) -> list:
 
 
 def execute(path: Path, timeout: int = 600) -> float:
+    os.environ["NNLAB_STATIC_PLAYERS"] = "1"   # the kernel (started below) stores the site's kernel-free players
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}},
