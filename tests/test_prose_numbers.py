@@ -18,8 +18,8 @@ import pytest
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
 
-# 0.0334, .5, 56.7%, 4 %, 1,079.5 ; not a part of a word, a version (1.0.4) or a file name (05_x)
-PROSE_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)?(\.\d+)?(\s?%)?(?![\w.]\d|_)")
+# 0.0334, .5, 56.7%, 4 %, 1,079.5, 3.3e-01 ; not a part of a word, a version (1.0.4) or a file name (05_x)
+PROSE_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)?(\.\d+)?([eE][-+]?\d+)?(\s?%)?(?![\w.]\d|_)")
 EVIDENCE_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 LINK_TARGET = re.compile(r"\]\([^)]*\)")
 
@@ -28,16 +28,21 @@ def _source(cell) -> str:
     return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
-def prose_numbers(text: str) -> list[tuple[str, float, int]]:
-    """(as written, value, decimals) for each number with a decimal point or a % sign."""
+def prose_numbers(text: str) -> list[tuple[str, float, float]]:
+    """(as written, value, rounding step) for each number with a decimal point or a % sign.
+
+    The rounding step is one unit in the last digit written: 0.01 for "0.25", 0.001 for "3.3e-02".
+    """
     text = LINK_TARGET.sub("]", text)
     found = []
     for m in PROSE_NUMBER.finditer(text):
-        whole, frac, pct = m.group(1), m.group(2), m.group(3)
+        whole, frac, exp, pct = m.groups()
         if not (frac or pct) or not (whole or frac):
             continue
         digits = (whole or "0").replace(",", "") + (frac or "")
-        found.append((m.group(0).strip(), float(digits), len(frac) - 1 if frac else 0))
+        scale = 10.0 ** int(exp[1:]) if exp else 1.0
+        step = (10.0 ** -(len(frac) - 1) if frac else 1.0) * scale
+        found.append((m.group(0).strip(), float(digits) * scale, step))
     return found
 
 
@@ -57,8 +62,8 @@ def evidence(nb) -> list[float]:
     return [float(x) for x in EVIDENCE_NUMBER.findall("\n".join(parts))]
 
 
-def backed(value: float, decimals: int, percent: bool, numbers: list[float]) -> bool:
-    half = 0.5 * 10.0 ** -decimals + 1e-9
+def backed(value: float, step: float, percent: bool, numbers: list[float]) -> bool:
+    half = 0.5 * step * (1 + 1e-9)
     scales = (1.0, 100.0) if percent else (1.0,)
     return any(abs(x * s - value) <= half for x in numbers for s in scales)
 
@@ -69,8 +74,8 @@ def unbacked(nb) -> list[str]:
     for i, cell in enumerate(nb["cells"]):
         if cell["cell_type"] != "markdown" or "quoted" in cell.get("metadata", {}).get("tags", []):
             continue
-        for written, value, decimals in prose_numbers(_source(cell)):
-            if not backed(value, decimals, written.endswith("%"), numbers):
+        for written, value, step in prose_numbers(_source(cell)):
+            if not backed(value, step, written.endswith("%"), numbers):
                 missing.append(f"cell {i}: {written!r}")
     return missing
 
@@ -78,10 +83,12 @@ def unbacked(nb) -> list[str]:
 def test_the_number_finder():
     got = [w for w, _, _ in prose_numbers(
         "error 0.0334 and 56.7% (4 %), 1,079.5 images, .5, not 1.0.4, [05](05_minibatch_sgd.ipynb), "
-        "C = 1/2, 2011, e.g. 3 x 20")]
-    assert got == ["0.0334", "56.7%", "4 %", "1,079.5", ".5"]
-    assert backed(56.7, 1, True, [0.5671]) and backed(0.02, 2, False, [0.0197])
-    assert not backed(56.7, 1, True, [0.58, 5.67]) and not backed(0.02, 2, False, [0.026])
+        "C = 1/2, 2011, e.g. 3 x 20, ratio 3.3e-01")]
+    assert got == ["0.0334", "56.7%", "4 %", "1,079.5", ".5", "3.3e-01"]
+    assert prose_numbers("3.3e-01")[0][1:] == pytest.approx((0.33, 0.01))
+    assert backed(56.7, 0.1, True, [0.5671]) and backed(0.02, 0.01, False, [0.0197])
+    assert backed(0.33, 0.01, False, [0.3314]) and not backed(0.33, 0.01, False, [3.3])
+    assert not backed(56.7, 0.1, True, [0.58, 5.67]) and not backed(0.02, 0.01, False, [0.026])
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
