@@ -1,0 +1,305 @@
+"""The course server end to end, in headless Chromium (docs/server.md).
+
+On this machine, as root: a JupyterHub (hub/, `make hub`) on free 127.0.0.1 ports with a
+roster of three test students (Unix accounts `nnlabtest-s1..s3`, removed at the end and at the
+start of the next run). The instructor releases hw1; each student logs in through the hub's
+login page, runs notebook 01, opens the Assignments tab, fetches hw1, answers it (s1 all correct,
+s2 two questions, s3 nothing), validates and submits; the instructor collects, grades with the
+sandboxed grader and returns feedback; each student fetches their own feedback and no other's;
+a student who opens another's server, files or the course folder is refused.
+
+Screenshots: build/screenshots/hub-*.png (the path is printed).
+
+What the browser does and what goes through an API: logging in, running notebook 01, opening
+the Assignments tab and reading the feedback are clicks and pages in Chromium. Fetch, validate,
+submit and fetch-feedback are the same POSTs the Assignments tab's buttons send
+(`/assignments/fetch` ...), sent from the student's own page with their session; the answers are
+written with the Contents API (typing code into cells is slow and tests JupyterLab, not the course).
+The instructor's side is the command line (`make hub-release` ... as root), as in docs/server.md.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+import os
+import pwd
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from browserlib import ROOT, launch, require_browser, screenshot_path
+from test_lab_browser import _CELLS_DONE, _ERRORS, _KERNEL_READY, _OPEN
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PREFIX = "nnlabtest-"
+HUB_DIR = ROOT / "build" / "hub-e2e"
+STUDENTS = {"s1": "correct", "s2": "partial", "s3": "blank"}
+PASSWORD = "nnlab-e2e-Pw1"  # test accounts only, removed at the end
+PARTIAL = {"sigmoid_prime", "relu_prime"}  # 1 visible + 1 hidden point each: 4 of 15
+EXPECTED = {"s1": 15.0, "s2": 4.0, "s3": 0.0}
+MAX_SCORE = 15.0
+SHOTS: list[Path] = []
+
+
+def cannot_run(why: str):
+    if os.environ.get("NNLAB_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{why}, and NNLAB_REQUIRE_BROWSER=1 says the hub test must run", pytrace=False)
+    pytest.skip(f"{why}: skipping the course-server test")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def hub_cli(*args: str, check=True, timeout=600):
+    return subprocess.run([sys.executable, "-m", "hub", "--hub-dir", str(HUB_DIR), "--prefix", PREFIX, *args],
+                          cwd=ROOT, check=check, timeout=timeout, capture_output=True, text=True)
+
+
+def remove_test_accounts() -> None:
+    """Every account this test may have left (a killed run included), their processes and homes."""
+    for p in pwd.getpwall():
+        if p.pw_name.startswith(PREFIX):
+            subprocess.run(["pkill", "-KILL", "-u", p.pw_name], check=False)
+            subprocess.run(["userdel", p.pw_name], check=False)
+    subprocess.run(["groupdel", f"{PREFIX}students"], check=False, capture_output=True)
+    for sub in ("home", "exchange", "course", "state"):
+        shutil.rmtree(HUB_DIR / sub, ignore_errors=True)
+
+
+def stop_pidfile(path: Path) -> None:
+    try:
+        os.kill(int(path.read_text().strip()), signal.SIGTERM)
+    except (OSError, ValueError):
+        pass
+
+
+def answers(kind: str) -> dict:
+    """hw1 as a student would save it: answer cells from the solution (markers removed)."""
+    exercise = json.loads((ROOT / "exercises" / "hw1" / "hw1.ipynb").read_text())
+    if kind == "blank":
+        return exercise
+    solution = json.loads((ROOT / "solutions" / "hw1" / "hw1.ipynb").read_text())
+    sol = {c["metadata"]["nbgrader"]["grade_id"]: c for c in solution["cells"]
+           if c["metadata"].get("nbgrader", {}).get("solution") and c["cell_type"] == "code"}
+    nb = copy.deepcopy(exercise)
+    for cell in nb["cells"]:
+        gid = cell["metadata"].get("nbgrader", {}).get("grade_id")
+        if gid in sol and (kind == "correct" or gid in PARTIAL):
+            src = "".join(sol[gid]["source"]).splitlines(keepends=True)
+            cell["source"] = [ln for ln in src if "### BEGIN SOLUTION" not in ln and "### END SOLUTION" not in ln]
+    return nb
+
+
+@pytest.fixture(scope="module")
+def hub():
+    if sys.platform != "linux" or os.geteuid() != 0:
+        cannot_run("the course server needs Linux and root (one Unix account per student)")
+    for tool in ("npm", "useradd", "chpasswd", "bwrap"):
+        if not shutil.which(tool):
+            cannot_run(f"`{tool}` is not installed")
+    if not (ROOT / ".venv" / ".hub").exists() or not (HUB_DIR / "venv" / ".nnlab-hub").exists() \
+            or not (HUB_DIR / "proxy" / "node_modules" / ".bin" / "configurable-http-proxy").exists():
+        # what `.ci/run` does before `make test`; a few minutes the first time
+        subprocess.run(["make", "hub-deps", f"HUB_DIR={HUB_DIR}"], cwd=ROOT, check=True, timeout=900,
+                       stdin=subprocess.DEVNULL)
+    remove_test_accounts()
+    roster = HUB_DIR / "roster.csv"
+    roster.write_text("id\n" + "".join(f"{s}\n" for s in STUDENTS))
+    hub_cli("setup")
+    out = hub_cli("sync", str(roster)).stdout
+    assert "3 account(s) added" in out, out
+    for s in STUDENTS:
+        hub_cli("add", s, "--password", PASSWORD)
+    port, api, internal = free_port(), free_port(), free_port()
+    env = dict(os.environ, NNLAB_HUB_API_PORT=str(api), NNLAB_HUB_INTERNAL_PORT=str(internal),
+               NNLAB_SPAWNER_ARGS="--LabApp.expose_app_in_browser=True")
+    log = open(HUB_DIR / "hub-e2e.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "hub", "--hub-dir", str(HUB_DIR), "--prefix", PREFIX,
+                             "start", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                urllib.request.urlopen(url + "/hub/api", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError(f"the hub did not start; see {HUB_DIR / 'hub-e2e.log'}")
+                time.sleep(0.5)
+        yield url
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        stop_pidfile(HUB_DIR / "state" / "proxy.pid")
+        log.close()
+        remove_test_accounts()
+        print(f"\nhub e2e screenshots: {', '.join(str(p) for p in SHOTS)}")
+
+
+def shot(page, name: str) -> None:
+    path = screenshot_path(f"hub-{name}")
+    page.screenshot(path=str(path))
+    SHOTS.append(path)
+
+
+def api(page, method: str, path: str, body=None) -> tuple[int, str]:
+    """A request from the student's page with their session (as the Assignments tab sends it)."""
+    return tuple(page.evaluate(
+        """async ([method, path, body]) => {
+             const xsrf = (document.cookie.match(/_xsrf=([^;]+)/) || [])[1] || '';
+             const r = await fetch(path, {method, headers: {'X-XSRFToken': decodeURIComponent(xsrf),
+                                   'Content-Type': 'application/json'}, body: body === null ? undefined : JSON.stringify(body)});
+             return [r.status, await r.text()];
+           }""", [method, path, body]))
+
+
+def login(page, url: str, user: str) -> None:
+    page.goto(url + "/hub/login")
+    page.fill("#username_input", user)
+    page.fill("#password_input", PASSWORD)
+    page.click("#login_submit")
+    page.wait_for_url(f"**/user/{user}/lab**", timeout=120_000)
+    page.wait_for_selector(".jp-DirListing-content", timeout=120_000)
+
+
+def run_notebook_01(page, url: str, user: str) -> None:
+    """Run -> Run All Cells on the student's own copy of notebook 01; no cell may end in an error."""
+    # every cell in the DOM, so that all prompts can be read (as in test_lab_browser.py)
+    status, body = api(page, "PUT", f"/user/{user}/lab/api/settings/@jupyterlab/notebook-extension:tracker",
+                       {"raw": json.dumps({"windowingMode": "none"})})
+    assert status in (200, 204), body
+    page.reload()
+    page.wait_for_selector(".jp-DirListing-content", timeout=60_000)
+    assert page.evaluate(_OPEN, "notebooks/01_neuron.ipynb") == "notebooks/01_neuron.ipynb"
+    page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
+    page.wait_for_function(_KERNEL_READY, timeout=90_000)
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+    deadline = time.monotonic() + 120
+    while True:
+        state = page.evaluate(_CELLS_DONE)
+        settled = state["status"] == "idle" and not any("*" in p for p in state["prompts"]) \
+            and page.evaluate(_KERNEL_READY)
+        if settled and state["n"] and state["done"] == state["n"]:
+            break
+        if settled and page.evaluate(_ERRORS):
+            break
+        assert time.monotonic() < deadline, f"{user}: notebook 01 did not finish in 120 s: {state}"
+        page.wait_for_timeout(250)
+    errors = page.evaluate(_ERRORS)
+    assert not errors, f"{user}: error output(s) in notebook 01:\n" + "\n---\n".join(errors)
+
+
+def open_assignments(page, url: str, user: str) -> None:
+    page.goto(f"{url}/user/{user}/lab")
+    page.wait_for_selector(".jp-DirListing-content", timeout=60_000)
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Nbgrader$")).click(timeout=10_000)
+    items = page.locator(".lm-Menu-itemLabel").all_inner_texts()
+    assert "Formgrader" not in " ".join(items) and "Create Assignment" not in " ".join(items), items
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Assignment List$")).click()
+    page.wait_for_timeout(2500)
+
+
+def test_course_server_end_to_end(hub, tmp_path):
+    sync_playwright, chromium = require_browser()
+    url = hub
+    t0 = time.time()
+    hub_cli("release", "hw1")
+    assert (HUB_DIR / "exchange" / "nnlab" / "outbound" / "hw1" / "hw1.ipynb").exists()
+    with sync_playwright() as p:
+        browser = launch(p, chromium)
+        try:
+            for sid, kind in STUDENTS.items():
+                user = PREFIX + sid
+                ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+                page = ctx.new_page()
+                page.goto(url + "/hub/login")
+                shot(page, f"{sid}-1-login")
+                login(page, url, user)
+                shot(page, f"{sid}-2-lab")
+                run_notebook_01(page, url, user)
+                shot(page, f"{sid}-3-notebook01")
+                open_assignments(page, url, user)
+                shot(page, f"{sid}-4-assignments")
+                base = f"/user/{user}"
+                status, body = api(page, "POST", base + "/assignments/fetch", {"course_id": "nnlab", "assignment_id": "hw1"})
+                assert status == 200, body
+                status, body = api(page, "PUT", base + "/api/contents/hw1/hw1.ipynb",
+                                   {"type": "notebook", "format": "json", "content": answers(kind)})
+                assert status == 200, body
+                status, body = api(page, "POST", base + "/assignments/validate", {"path": "hw1/hw1.ipynb"})
+                assert status == 200, body
+                validation = json.loads(body)
+                assert validation.get("success"), validation
+                if kind == "correct":
+                    assert "Success" in validation.get("value", "") or "passed" in validation.get("value", ""), validation
+                status, body = api(page, "POST", base + "/assignments/submit", {"course_id": "nnlab", "assignment_id": "hw1"})
+                assert status == 200, body
+                open_assignments(page, url, user)
+                shot(page, f"{sid}-5-submitted")
+                ctx.close()
+
+            hub_cli("collect", "hw1")
+            hub_cli("grade", "hw1")
+            with open(HUB_DIR / "course" / "grades" / "hw1" / "grades.csv", newline="") as f:
+                rows = {r["student"]: r for r in csv.DictReader(f)}
+            assert {s: float(rows[PREFIX + s]["score"]) for s in STUDENTS} == EXPECTED, rows
+            assert all(float(rows[PREFIX + s]["max_score"]) == MAX_SCORE for s in STUDENTS), rows
+            hub_cli("return", "hw1")
+
+            for sid in STUDENTS:
+                user = PREFIX + sid
+                ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+                page = ctx.new_page()
+                login(page, url, user)
+                base = f"/user/{user}"
+                status, body = api(page, "POST", base + "/assignments/fetch_feedback",
+                                   {"course_id": "nnlab", "assignment_id": "hw1"})
+                assert status == 200, body
+                status, body = api(page, "GET", base + "/api/contents/hw1/feedback")
+                assert status == 200, body
+                stamps = [c["path"] for c in json.loads(body)["content"]]
+                assert len(stamps) == 1, stamps
+                page.goto(f"{url}{base}/files/{stamps[0]}/hw1.html")
+                text = page.inner_text("body")
+                assert "hw1" in text and not any(PREFIX + o in text for o in STUDENTS if o != sid), text[:500]
+                shot(page, f"{sid}-6-feedback")
+                # another student's server and the instructor's course folder: refused
+                other = PREFIX + ("s2" if sid == "s1" else "s1")
+                resp = page.goto(f"{url}/user/{other}/lab")
+                assert resp.status in (403, 404) or "/user/" + user in page.url or other not in page.url, page.url
+                shot(page, f"{sid}-7-other-refused")
+                ctx.close()
+        finally:
+            browser.close()
+
+    # The same at the file-system level, as each student's own Unix user.
+    for sid in STUDENTS:
+        user, other = PREFIX + sid, PREFIX + ("s2" if sid == "s1" else "s1")
+        probe = (f"import os\n"
+                 f"for p in [{str(HUB_DIR / 'home' / other)!r}, {str(HUB_DIR / 'course')!r}]:\n"
+                 f"    try:\n        os.listdir(p); print('READ', p)\n"
+                 f"    except PermissionError:\n        print('refused', p)\n")
+        out = subprocess.run(["runuser", "-u", user, "--", str(HUB_DIR / "venv" / "bin" / "python"), "-c", probe],
+                             capture_output=True, text=True, timeout=60, cwd="/").stdout
+        assert out.count("refused") == 2 and "READ" not in out, out
+    print(f"\nhub e2e: {time.time() - t0:.0f} s for 3 students")
