@@ -71,7 +71,9 @@ def setup(layout: Layout) -> None:
 
 
 def nbgrader(layout: Layout, *args: str) -> None:
-    env = dict(os.environ, JUPYTER_CONFIG_PATH=str(layout.config_path))
+    # nbgrader's gradebook runs `alembic` by name: the venv's bin must be on PATH
+    env = dict(os.environ, JUPYTER_CONFIG_PATH=str(layout.config_path),
+               PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
     cmd = [str(Path(sys.executable).parent / "nbgrader"), *args, "--debug" if os.environ.get("NNLAB_HUB_DEBUG") else ""]
     subprocess.run([c for c in cmd if c], cwd=layout.course, env=env, check=True)
 
