@@ -12,7 +12,7 @@ import time
 import numpy as np
 
 import nnlab
-from nnlab.losses import _UNCHECKED, softmax_cross_entropy
+from nnlab.losses import describe
 from nnlab.train import train_step
 
 SIZES = {
@@ -54,7 +54,7 @@ def nnlab_step(sizes):
     """The step exactly as nnlab.fit runs it (fit checks the data set once, before the first step)."""
     net = nnlab.MLP(sizes, hidden="relu", seed=0)
     opt = nnlab.SGD(eta=ETA)
-    loss = _UNCHECKED[softmax_cross_entropy]
+    loss = describe("softmax_cross_entropy").fast   # fit's per-step kernel
 
     def step(Xb, yb):
         train_step(net, Xb, yb, loss, opt)
@@ -157,10 +157,10 @@ def digits_97(quick: bool) -> dict:
     elapsed, epochs = 0.0, 0
     while epochs < 200:
         t0 = time.perf_counter()
-        nnlab.fit(net, s.X_train, s.y_train, epochs=1, batch_size=32, optimizer=opt, seed=rng)
+        nnlab.fit(net, s.X_train, s.T_train, epochs=1, batch_size=32, optimizer=opt, seed=rng)
         elapsed += time.perf_counter() - t0
         epochs += 1
-        if nnlab.evaluate(net, s.X_test, s.y_test)[1] >= 0.97:
+        if nnlab.evaluate(net, s.X_test, s.T_test)[1] >= 0.97:
             break
     out["nnlab"] = elapsed
     out["nnlab_epochs"] = epochs
@@ -173,10 +173,10 @@ def digits_97(quick: bool) -> dict:
         warnings.simplefilter("ignore", ConvergenceWarning)
         while epochs < 300:
             t0 = time.perf_counter()
-            clf.fit(s.X_train, s.y_train)
+            clf.fit(s.X_train, s.T_train)
             elapsed += time.perf_counter() - t0
             epochs += 1
-            if clf.score(s.X_test, s.y_test) >= 0.97:
+            if clf.score(s.X_test, s.T_test) >= 0.97:
                 break
     out["sklearn"] = elapsed
     out["sklearn_epochs"] = epochs

@@ -14,7 +14,14 @@ a^l = σ(z^l), a^0 = x                                  ``A = sigma(Z)``        
 δ^l = σ'(z^l) ⊙ (W^{l+1})ᵀ δ^{l+1}                     ``Delta = sigma_prime(Z) * (Delta_next @ W_next)``  (N, n_l)
 ∂C/∂W^l = δ^l (a^{l-1})ᵀ                               ``dW = Delta.T @ A_prev``               (n_l, n_{l-1})
 ∂C/∂b^l = δ^l                                          ``db = Delta.sum(axis=0)``              (n_l,)
+network output a^L                                     ``Y``                                   (N, n_L)
+target                                                 ``T``: labels (N,) or one-hot (N, n_L)   (N,) / (N, n_L)
 =====================================================  ======================================  ================
+
+The slides write y for the network's output and ŷ for the target; other notes
+reverse them. The code uses ``Y`` (output) and ``T`` (target) to avoid the
+clash: ``loss(Y, T)``, ``fit(net, X, T, X_val=..., T_val=...)`` and
+``Split(X_train, T_train, X_val, T_val, X_test, T_test)``.
 
 The cost is the batch mean C = (1/N) Σ_r C^r, so the 1/N lives in dC/dA and the
 sums over rows above are already means. Randomness only comes from an explicit

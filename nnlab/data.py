@@ -61,11 +61,11 @@ def one_hot(y, n_classes: int) -> np.ndarray:
 class Split(NamedTuple):
     """Train / validation / test arrays."""
     X_train: np.ndarray
-    y_train: np.ndarray
+    T_train: np.ndarray
     X_val: np.ndarray
-    y_val: np.ndarray
+    T_val: np.ndarray
     X_test: np.ndarray
-    y_test: np.ndarray
+    T_test: np.ndarray
 
 
 def split(X, y, val: float = 0.2, test: float = 0.2, seed=0) -> Split:
@@ -122,11 +122,11 @@ def load_digits(val: float = 0.2, test: float = 0.2, seed=0, scale: str = "unit"
     X, y = _digits_arrays()
     s = split(X, y, val=val, test=test, seed=seed)
     if scale == "unit":
-        return Split(s.X_train / 16, s.y_train, s.X_val / 16, s.y_val, s.X_test / 16, s.y_test)
+        return Split(s.X_train / 16, s.T_train, s.X_val / 16, s.T_val, s.X_test / 16, s.T_test)
     if scale == "standard":
         mu, sd = s.X_train.mean(axis=0), s.X_train.std(axis=0) + 1e-8
-        return Split((s.X_train - mu) / sd, s.y_train, (s.X_val - mu) / sd, s.y_val,
-                     (s.X_test - mu) / sd, s.y_test)
+        return Split((s.X_train - mu) / sd, s.T_train, (s.X_val - mu) / sd, s.T_val,
+                     (s.X_test - mu) / sd, s.T_test)
     if scale == "none":
         return s
     raise ValueError(f"scale must be 'unit', 'standard' or 'none', got {scale!r}")
@@ -200,10 +200,3 @@ def regression_1d(n: int = 100, noise: float = 0.1, seed=0, f=None):
     x = np.sort(rng.uniform(-1, 1, n))
     t = f(x) + noise * rng.standard_normal(n)
     return x[:, None], t[:, None]
-
-
-def standardize(X_train, *others):
-    """Scale columns to mean 0, std 1 using the training set's statistics only."""
-    X_train = as_float_array(X_train, "X_train", ndim=2)
-    mu, sd = X_train.mean(axis=0), X_train.std(axis=0) + 1e-8
-    return tuple((np.asarray(X) - mu) / sd for X in (X_train, *others))

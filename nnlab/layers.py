@@ -43,12 +43,16 @@ def init_weights(n_in: int, n_out: int, rng, init: str = "he", scale: float = 0.
     return W, np.zeros(n_out)
 
 
-def dense_forward(A_prev, W, b):
+def dense_forward(A_prev, W, b, check: bool = True):
     r"""Affine map of a batch: :math:`z^l = W^l a^{l-1} + b^l`, one example per row.
 
     A_prev: (N, n_{l-1}), W: (n_l, n_{l-1}), b: (n_l,).
     Returns Z: (N, n_l) = ``A_prev @ W.T + b`` and cache = (A_prev, W).
+    check=False skips the checks of types, shapes and finiteness (``MLP`` checks its input
+    once and then calls this for every layer).
     """
+    if not check:
+        return A_prev @ W.T + b, (A_prev, W)
     A_prev = as_float_array(A_prev, "A_prev", ndim=2, hint=" (N examples, n_prev features)")
     W = as_float_array(W, "W", ndim=2, hint=" (n, n_prev)")
     b = as_float_array(b, "b", ndim=1, hint=" (n,)")
@@ -60,15 +64,16 @@ def dense_forward(A_prev, W, b):
     return A_prev @ W.T + b, (A_prev, W)
 
 
-def dense_backward(dZ, cache):
+def dense_backward(dZ, cache, need_dA_prev: bool = True):
     r"""Gradients of the affine map, given dZ = dC/dZ = δ^l (N, n_l).
 
     Slides: :math:`\partial C/\partial w^l_{ij} = a^{l-1}_j \delta^l_i`, summed over examples.
     Returns dA_prev (N, n_{l-1}) = ``dZ @ W``, dW (n_l, n_{l-1}) = ``dZ.T @ A_prev``,
     db (n_l,) = ``dZ.sum(axis=0)``.
+    need_dA_prev=False returns None for dA_prev (the first layer's, dC/dX, is seldom needed).
     """
     A_prev, W = cache
-    return dZ @ W, dZ.T @ A_prev, dZ.sum(axis=0)
+    return (dZ @ W if need_dA_prev else None), dZ.T @ A_prev, dZ.sum(axis=0)
 
 
 class Layer:

@@ -11,6 +11,9 @@ Penalties ``l2_penalty`` and ``l1_penalty`` take a parameter dict and return
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
 import numpy as np
 
 from ._checks import as_float_array, check_labels, shape_str
@@ -141,13 +144,78 @@ def _softmax_cross_entropy_fast(Z, t):
     return C, P
 
 
-# Losses whose targets fit() checks once for the whole data set, so that each
-# minibatch can skip the checks (the arithmetic is the same).
-_UNCHECKED = {softmax_cross_entropy: _softmax_cross_entropy_fast}
+@dataclass(frozen=True)
+class Loss:
+    """A loss described once, as ``fit`` and ``evaluate`` need to know it.
+
+    fn: the loss itself, ``fn(Y, T) -> (C, dY)``, checking its input.
+    takes: "logits" (the raw z^L; the loss applies ``applies`` itself, so the
+        network's output must be 'identity') or "outputs" (a^L as it is).
+    targets: "labels" (integer class labels (N,) in 0..K-1, or one-hot (N, K)),
+        "binary" (0/1 targets, (N,) or (N, 1) for one output) or "values"
+        (real targets with the shape of Y).
+    fast: the same cost and gradient without input checks, for fit's per-step
+        kernel once it has checked the whole data set (labels then arrive as
+        integers (N,)); None means fit calls ``fn`` every step.
+
+    A plain function ``loss(Y, T) -> (C, dY)`` given to ``fit`` is described as
+    ``Loss(fn, takes="outputs", targets="values")``: it runs, checks and all,
+    on every step. Wrap it in a ``Loss`` to say more.
+    """
+    fn: Callable
+    takes: str = "outputs"
+    targets: str = "values"
+    applies: str | None = None
+    fast: Callable | None = None
+
+    def __post_init__(self):
+        if not callable(self.fn):
+            raise TypeError(f"Loss(fn=...) must be a function loss(Y, T) -> (C, dY), got {type(self.fn).__name__}")
+        if self.takes not in ("logits", "outputs"):
+            raise ValueError(f"Loss(takes=...) must be 'logits' or 'outputs', got {self.takes!r}")
+        if self.targets not in ("labels", "binary", "values"):
+            raise ValueError(f"Loss(targets=...) must be 'labels', 'binary' or 'values', got {self.targets!r}")
+
+    @property
+    def name(self) -> str:
+        return getattr(self.fn, "__name__", repr(self.fn))
+
+    @property
+    def classification(self) -> bool:
+        """True when the targets are classes (accuracy then means something)."""
+        return self.targets in ("labels", "binary")
+
+    def __call__(self, Y, T):
+        return self.fn(Y, T)
+
+
+# Each built-in loss, described once.
+DESCRIPTIONS = {
+    mse: Loss(mse, takes="outputs", targets="values"),
+    mae: Loss(mae, takes="outputs", targets="values"),
+    softmax_cross_entropy: Loss(softmax_cross_entropy, takes="logits", applies="softmax", targets="labels",
+                                fast=_softmax_cross_entropy_fast),
+    binary_cross_entropy: Loss(binary_cross_entropy, takes="logits", applies="sigmoid", targets="binary"),
+    hinge: Loss(hinge, takes="logits", targets="labels"),
+}
+
+
+def describe(loss) -> Loss:
+    """The ``Loss`` description of a loss given by name, function or ``Loss``.
+
+    A function that is not one of nnlab's is described as taking outputs and
+    real targets of Y's shape (see ``Loss``).
+    """
+    if isinstance(loss, Loss):
+        return loss
+    fn = get_loss(loss)
+    return DESCRIPTIONS.get(fn) or Loss(fn)
 
 
 def get_loss(name):
-    """Look up a loss by name (a callable is returned unchanged)."""
+    """Look up a loss by name (a callable is returned unchanged, a ``Loss`` as its function)."""
+    if isinstance(name, Loss):
+        return name.fn
     if callable(name):
         return name
     if name not in LOSSES:

@@ -17,7 +17,7 @@ import numpy as np
 
 from ._checks import as_float_array, as_rng, check_keep_prob, shape_str
 from .activations import get_activation
-from .layers import dropout_mask, init_weights
+from .layers import dense_backward, dense_forward, dropout_mask, init_weights
 
 
 class MLP:
@@ -70,6 +70,10 @@ class MLP:
         self.Delta: list = []
         self.masks: list = []
 
+    def _sigma_prime(self, Z):
+        """σ' of the hidden layers; ReLU's as a boolean 0/1 mask (the same products, no float array built)."""
+        return Z > 0 if self.hidden.name == "relu" else self.hidden.prime(Z)
+
     def __repr__(self):
         return (f"MLP({'-'.join(map(str, self.sizes))}, hidden={self.hidden.name}, "
                 f"output={self.output.name}, keep_prob={self.keep_prob})")
@@ -79,17 +83,67 @@ class MLP:
         """Number of weights and biases."""
         return int(sum(p.size for p in self.params.values()))
 
-    def act(self, l: int):
-        """The activation σ of layer l (1..L)."""
-        return self.output if l == self.L else self.hidden
-
-    def forward(self, X, train: bool = False, masks=None):
+    def forward(self, X, train: bool = False, masks=None, *, check: bool = True):
         """Compute a^L for a batch X (N, n_0); keeps every z^l and a^l.
 
         train: apply dropout to hidden layers (fresh masks from the network's rng,
             or the given ``masks``: a list with one (N, n_l) array per hidden layer).
+        check: check X and the masks first. ``fit`` checks the whole data set once
+            and passes check=False for each minibatch, as ``dense_forward`` does.
         Returns A[L]: (N, n_L).
         """
+        if check:
+            X, masks = self._checked_input(X, masks)
+        dropout = train and self.keep_prob < 1.0
+        self.Z, self.A, self.masks = [None], [X], [None]
+        A, L, params = X, self.L, self.params
+        for l, (kW, kb) in enumerate(self._names, start=1):
+            Z, _ = dense_forward(A, params[kW], params[kb], check=False)   # z^l = W^l a^{l-1} + b^l
+            A = (self.output if l == L else self.hidden)(Z)               # a^l = σ(z^l)
+            mask = None
+            if dropout and l < L:
+                mask = dropout_mask(A.shape, self.keep_prob, self.rng) if masks is None else masks[l - 1]
+                A = A * mask
+            self.Z.append(Z)
+            self.A.append(A)
+            self.masks.append(mask)
+        return A
+
+    __call__ = forward
+
+    def backward(self, dC_dA, *, check: bool = True):
+        """Backpropagate dC/da^L (N, n_L) from the last ``forward``; returns the gradients.
+
+        δ^L = σ'(z^L) ⊙ dC/da^L, then δ^l = σ'(z^l) ⊙ (δ^{l+1} W^{l+1}) going back,
+        and dW^l = δ^lᵀ a^{l-1}, db^l = Σ_rows δ^l. The result (also ``net.grads``)
+        maps "W1", "b1", ... to arrays shaped like the parameters; it is
+        recomputed, never accumulated, on every call. check=False skips the
+        shape check (``fit``'s per-step call).
+        """
+        if check:
+            dC_dA = self._checked_gradient(dC_dA)
+        L, params, Z, A = self.L, self.params, self.Z, self.A
+        sigma_prime = self._sigma_prime
+        grads = {}
+        Delta = [None] * (L + 1)
+        # δ^L = σ'(z^L) ⊙ ∇_a C (softmax: its Jacobian; identity: ∇_a C itself)
+        Delta[L] = self.output.backward(dC_dA, Z[L], A[L])
+        for l in range(L - 1, -1, -1):
+            kW, kb = self._names[l]                    # "W{l+1}", "b{l+1}"
+            Delta_next, W_next = Delta[l + 1], params[kW]
+            # layer l+1's gradients δ^{l+1} (a^l)ᵀ and δ^{l+1}, and dA = (W^{l+1})ᵀ δ^{l+1} (Delta_next @ W_next)
+            dA, grads[kW], grads[kb] = dense_backward(Delta_next, (A[l], W_next), need_dA_prev=l > 0)
+            if l == 0:
+                break                                  # no δ for the input layer
+            if self.masks[l] is not None:              # dropout: the same mask as in forward
+                dA = dA * self.masks[l]
+            Delta[l] = sigma_prime(Z[l]) * dA          # δ^l = σ'(z^l) ⊙ (W^{l+1})ᵀ δ^{l+1}
+        self.Delta = Delta
+        self.grads = grads
+        return grads
+
+    def _checked_input(self, X, masks):
+        """X (N, n_0) and the dropout masks as forward needs them, or a clear error."""
         X = as_float_array(X, "X", ndim=2, hint=" (N examples, n_0 features)")
         if X.shape[1] != self.sizes[0]:
             raise ValueError(
@@ -106,64 +160,19 @@ class MLP:
                         f"masks[{l - 1}] (for hidden layer {l}) must have shape (N, n_{l}) = "
                         f"{shape_str((X.shape[0], self.sizes[l]))}, one entry per example and unit; "
                         f"got {shape_str(m.shape)}")
-        return self._forward(X, train, masks)
+        return X, masks
 
-    def _forward(self, X, train=False, masks=None):
-        """forward without input checks (fit validates the whole data set once)."""
-        dropout = train and self.keep_prob < 1.0
-        self.Z, self.A, self.masks = [None], [X], [None]
-        A, L, params = X, self.L, self.params
-        for l, (kW, kb) in enumerate(self._names, start=1):
-            Z = A @ params[kW].T + params[kb]    # z^l = W^l a^{l-1} + b^l
-            A = (self.output if l == L else self.hidden)(Z)   # a^l = σ(z^l)
-            mask = None
-            if dropout and l < L:
-                mask = dropout_mask(A.shape, self.keep_prob, self.rng) if masks is None else masks[l - 1]
-                A = A * mask
-            self.Z.append(Z)
-            self.A.append(A)
-            self.masks.append(mask)
-        return A
-
-    __call__ = forward
-
-    def backward(self, dC_dA):
-        """Backpropagate dC/da^L (N, n_L) from the last ``forward``; returns the gradients.
-
-        δ^L = σ'(z^L) ⊙ dC/da^L, then δ^l = σ'(z^l) ⊙ (δ^{l+1} W^{l+1}) going back,
-        and dW^l = δ^lᵀ a^{l-1}, db^l = Σ_rows δ^l. The result (also ``net.grads``)
-        maps "W1", "b1", ... to arrays shaped like the parameters; it is
-        recomputed, never accumulated, on every call.
-        """
+    def _checked_gradient(self, dC_dA):
+        """dC/da^L as backward needs it: the shape of the last forward's output."""
         if not self.A:
             raise RuntimeError("call forward(X) before backward(dC_dA)")
-        L = self.L
         dC_dA = np.asarray(dC_dA, dtype=np.float64)
-        if dC_dA.shape != self.A[L].shape:
+        if dC_dA.shape != self.A[self.L].shape:
             raise ValueError(
-                f"dC_dA must have the shape of the network output {shape_str(self.A[L].shape)}, "
+                f"dC_dA must have the shape of the network output {shape_str(self.A[self.L].shape)}, "
                 f"got {shape_str(dC_dA.shape)}"
             )
-        return self._backward(dC_dA)
-
-    def _backward(self, dC_dA):
-        """backward without checks."""
-        L = self.L
-        grads = {}
-        Delta = self.output.backward(dC_dA, self.Z[L], self.A[L])       # δ^L
-        self.Delta = [None] * (L + 1)
-        for l in range(L, 0, -1):
-            kW, kb = self._names[l - 1]
-            self.Delta[l] = Delta
-            grads[kW] = Delta.T @ self.A[l - 1]                          # δ^l (a^{l-1})ᵀ
-            grads[kb] = Delta.sum(axis=0)
-            if l > 1:
-                dA = Delta @ self.params[kW]                             # (W^l)ᵀ δ^l
-                if self.masks[l - 1] is not None:
-                    dA = dA * self.masks[l - 1]
-                Delta = self.hidden.backward(dA, self.Z[l - 1], None)    # σ'(z^{l-1}) ⊙ ...
-        self.grads = grads
-        return grads
+        return dC_dA
 
     def predict(self, X) -> np.ndarray:
         """Predicted class labels (N,): the largest output wins; one output is thresholded."""

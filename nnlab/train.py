@@ -9,13 +9,8 @@ import numpy as np
 
 from ._checks import NonFiniteError, as_float_array, as_rng, check_labels, check_positive, shape_str
 from .data import minibatches, n_batches
-from .losses import _UNCHECKED, PENALTIES, accuracy, get_loss
+from .losses import PENALTIES, accuracy, describe
 from .optim import SGD
-
-# Losses computed from logits, and the function each applies to them.
-LOGIT_LOSSES = {"softmax_cross_entropy": "softmax", "cross_entropy": "softmax",
-                "binary_cross_entropy": "sigmoid"}
-CLASSIFICATION_LOSSES = ("softmax_cross_entropy", "cross_entropy", "hinge", "binary_cross_entropy")
 
 
 class TrainingDiverged(FloatingPointError):
@@ -31,6 +26,11 @@ class History:
     same on the validation set (empty if none was given). step_loss: the cost
     of every minibatch as it was trained on (with dropout and penalty).
     acc lists are empty for regression losses.
+
+    With early stopping (``fit(..., patience=k)``): best_epoch is the epoch
+    with the lowest val_loss (1-based), stopped_epoch the epoch after which
+    training stopped because val_loss had not improved for ``patience`` epochs
+    (None if it ran all epochs).
     """
 
     loss: list = field(default_factory=list)
@@ -38,23 +38,21 @@ class History:
     val_loss: list = field(default_factory=list)
     val_acc: list = field(default_factory=list)
     step_loss: list = field(default_factory=list)
+    best_epoch: int | None = None
+    stopped_epoch: int | None = None
 
     @property
     def epochs(self) -> int:
         return len(self.loss)
 
     def as_dict(self) -> dict:
-        return {k: list(v) for k, v in self.__dict__.items()}
-
-
-def _is_classification(loss) -> bool:
-    return getattr(loss, "__name__", "") in CLASSIFICATION_LOSSES
+        return {k: list(v) if isinstance(v, list) else v for k, v in self.__dict__.items()}
 
 
 def _as_targets(net, T, loss):
     """Targets as the loss expects them: 0/1 labels (N,) become (N, 1) for one binary output."""
     T = np.asarray(T)
-    if getattr(loss, "__name__", "") == "binary_cross_entropy" and T.ndim == 1 and net.sizes[-1] == 1:
+    if loss.targets == "binary" and T.ndim == 1 and net.sizes[-1] == 1:
         return T.reshape(-1, 1).astype(np.float64)
     return T
 
@@ -64,11 +62,11 @@ def evaluate(net, X, T, loss="softmax_cross_entropy"):
 
     Returns ``(C, acc)``; acc is None for regression losses.
     """
-    loss = get_loss(loss)
+    loss = describe(loss)
     T = _as_targets(net, T, loss)
     Y = net.forward(X, train=False)
     C, _ = loss(Y, T)
-    if not _is_classification(loss):
+    if not loss.classification:
         return C, None
     if Y.shape[1] == 1:
         pred = net.predict(X)
@@ -80,19 +78,18 @@ def train_step(net, Xb, Tb, loss, optimizer, penalty=None, lam: float = 0.0) -> 
     """One minibatch step as ``fit`` does it: forward, cost, backward, update. Returns the cost.
 
     Xb, Tb must already be checked (``fit`` checks the whole data set once);
-    ``loss`` is a loss function. If the cost is NaN or infinite, no update is
+    ``loss`` is a function ``loss(Y, T) -> (C, dY)`` (fit passes the
+    description's ``fast`` kernel when it has one). If the cost is NaN or infinite, no update is
     made and the cost is returned for the caller to report.
     """
-    Y = net._forward(Xb, train=True)
-    if not np.isfinite(Y).all():                 # diverged: reported by fit as TrainingDiverged
-        return float("nan")
+    Y = net.forward(Xb, train=True, check=False)
     C, dY = loss(Y, Tb)                          # a NaN or inf in Y makes C NaN or inf
     if penalty is not None and math.isfinite(C):
         P, pgrads = PENALTIES[penalty](net.params, lam)
         C += P
     if not math.isfinite(C):
         return C
-    grads = net._backward(dY)
+    grads = net.backward(dY, check=False)
     if penalty is not None:
         for k, g in pgrads.items():
             grads[k] = grads[k] + g
@@ -102,16 +99,27 @@ def train_step(net, Xb, Tb, loss, optimizer, penalty=None, lam: float = 0.0) -> 
 
 def fit(net, X, T, *, epochs: int, batch_size: int, optimizer=None, loss="softmax_cross_entropy",
         penalty: str | None = None, lam: float | None = None, seed=0, X_val=None, T_val=None,
-        progress: bool = False, callback=None) -> History:
+        progress: bool = False, callback=None, patience: int | None = None, min_delta: float = 0.0,
+        restore_best: bool = True) -> History:
     """Train ``net`` with minibatch SGD; returns a ``History``.
 
     X: (N, n_0) inputs; T: labels (N,) / one-hot (N, K) or targets (N, K).
     epochs, batch_size: positive integers (batch_size 1 is SGD, N is full batch).
     optimizer: an ``SGD`` (default ``SGD(eta=0.1)``). loss: a name from
-    ``nnlab.losses.LOSSES`` or a function ``loss(Y, T) -> (C, dY)``.
+    ``nnlab.losses.LOSSES``, a function ``loss(Y, T) -> (C, dY)``, or an
+    ``nnlab.losses.Loss`` describing one (what it takes, what targets it wants).
+    Everything is checked once before the first step; then each step runs the
+    loss's ``fast`` kernel if its description has one, else the loss itself.
     penalty: ``"l2"`` or ``"l1"`` with strength ``lam`` (required with a penalty). seed: int or Generator
     for the shuffling. progress: show a tqdm bar. callback(epoch, net, history)
     is called after each epoch.
+
+    Early stopping: with ``patience=k`` (needs X_val, T_val), training stops
+    when the validation cost has not fallen by more than ``min_delta`` for k
+    epochs in a row; with ``restore_best`` (default) the network gets back the
+    weights of its best epoch. ``History.best_epoch`` and ``stopped_epoch`` say
+    what happened. This is the stopping criterion of minibatch SGD ("if the
+    stopping criteria are not met, go back to step 1").
 
     Raises ``TrainingDiverged`` naming the epoch and step when the cost
     becomes NaN or infinite.
@@ -119,7 +127,7 @@ def fit(net, X, T, *, epochs: int, batch_size: int, optimizer=None, loss="softma
     check_positive(epochs, "epochs", integer=True)
     check_positive(batch_size, "batch_size", integer=True)
     optimizer = optimizer if optimizer is not None else SGD(eta=0.1)
-    loss = get_loss(loss)
+    loss = describe(loss)
     X = as_float_array(X, "X", ndim=2, hint=" (N examples, n_0 features)")
     T = _as_targets(net, T, loss)
     if len(T) != len(X):
@@ -127,18 +135,18 @@ def fit(net, X, T, *, epochs: int, batch_size: int, optimizer=None, loss="softma
         raise ValueError(f"X has {len(X)} examples but T has {len(T)}: they must match row for row{hint}")
     if X.shape[1] != net.sizes[0]:
         raise ValueError(f"{net!r} expects {net.sizes[0]} input features, got X of shape {shape_str(X.shape)}")
-    name = getattr(loss, "__name__", "")
-    if name in ("softmax_cross_entropy", "cross_entropy") and net.sizes[-1] == 1:
+    name = loss.name
+    if loss.applies == "softmax" and net.sizes[-1] == 1:
         raise ValueError(
             f"{net!r} has one output, but softmax cross-entropy needs one output per class. For two classes "
             "with one output use loss='binary_cross_entropy' (labels 0/1, output='identity'); or give the "
             "network one output per class.")
-    if name == "mse" and T.ndim == 1 and net.sizes[-1] > 1 and np.issubdtype(T.dtype, np.integer):
+    if loss.targets == "values" and T.ndim == 1 and net.sizes[-1] > 1 and np.issubdtype(T.dtype, np.integer):
         raise ValueError(
-            f"mse compares the network output Y (N, {net.sizes[-1]}) with targets T of the same shape, but T "
+            f"{name} compares the network output Y (N, {net.sizes[-1]}) with targets T of the same shape, but T "
             f"holds {len(T)} integer labels, shape {shape_str(T.shape)}. Turn them into one-hot rows first: "
             f"T = nnlab.data.one_hot(T, {net.sizes[-1]}).")
-    if name in ("softmax_cross_entropy", "hinge"):
+    if loss.targets == "labels":
         T = check_labels(T, "T (labels)", len(X), net.sizes[-1])
     if T_val is not None and X_val is None:
         raise ValueError("T_val given without X_val: pass both (the validation inputs and their targets), or neither")
@@ -153,12 +161,12 @@ def fit(net, X, T, *, epochs: int, batch_size: int, optimizer=None, loss="softma
         T_val = _as_targets(net, T_val, loss)
         if len(T_val) != len(X_val):
             raise ValueError(f"X_val has {len(X_val)} examples but T_val has {len(T_val)}: they must match row for row")
-        if name in ("softmax_cross_entropy", "hinge"):
+        if loss.targets == "labels":
             T_val = check_labels(T_val, "T_val (labels)", len(X_val), net.sizes[-1])
-    if name in LOGIT_LOSSES and net.output.name != "identity":
+    if loss.applies is not None and net.output.name != "identity":
         raise ValueError(
             f"loss {name!r} takes logits (the raw z of the last layer) and applies the "
-            f"{LOGIT_LOSSES[name]} itself, but the network's output activation is {net.output.name!r}: "
+            f"{loss.applies} itself, but the network's output activation is {net.output.name!r}: "
             f"that would apply it twice. Build the network with output='identity'."
         )
     if penalty is not None and penalty not in PENALTIES:
@@ -169,8 +177,17 @@ def fit(net, X, T, *, epochs: int, batch_size: int, optimizer=None, loss="softma
     if penalty is None and lam:
         raise ValueError(f"lam={lam} is the strength of a penalty, but penalty is None: add penalty='l2' or 'l1'")
     lam = 0.0 if lam is None else lam
+    if patience is not None:
+        if not has_val:
+            raise ValueError(f"patience={patience} stops training when the validation cost stops improving, "
+                             "but no validation set was given: pass X_val and T_val (e.g. data.X_val, data.T_val)")
+        check_positive(patience, "patience", integer=True)
+    if not (isinstance(min_delta, (int, float)) and math.isfinite(min_delta) and min_delta >= 0):
+        raise ValueError(f"min_delta must be a number >= 0 (the smallest fall in validation cost that counts "
+                         f"as an improvement), got {min_delta!r}")
+    best_cost, best_params = math.inf, None
     rng = as_rng(seed, "seed")
-    step_loss = _UNCHECKED.get(loss, loss)
+    step_loss = loss.fast or loss.fn        # the one fast path: all data checked above
     hist = History()
     epoch_iter = range(1, epochs + 1)
     bar = None
@@ -182,7 +199,10 @@ def fit(net, X, T, *, epochs: int, batch_size: int, optimizer=None, loss="softma
     for epoch in epoch_iter:
         with np.errstate(over="ignore", invalid="ignore"):   # divergence is reported below instead
             for step, (Xb, Tb) in enumerate(minibatches(X, T, batch_size, rng), start=1):
-                C = train_step(net, Xb, Tb, step_loss, optimizer, penalty, lam)
+                try:
+                    C = train_step(net, Xb, Tb, step_loss, optimizer, penalty, lam)
+                except NonFiniteError:           # a loss that checks its input met an infinite output
+                    C = float("nan")
                 if not math.isfinite(C):
                     raise TrainingDiverged(
                         f"training diverged at epoch {epoch}, step {step} of {steps_per_epoch}: the cost is "
@@ -215,4 +235,15 @@ def fit(net, X, T, *, epochs: int, batch_size: int, optimizer=None, loss="softma
             bar.set_postfix(loss=f"{hist.loss[-1]:.4f}")
         if callback is not None:
             callback(epoch, net, hist)
+        if patience is not None:
+            if hist.val_loss[-1] < best_cost - min_delta:
+                best_cost, hist.best_epoch = hist.val_loss[-1], epoch
+                best_params = net.get_params() if restore_best else None
+            elif epoch - hist.best_epoch >= patience:
+                hist.stopped_epoch = epoch
+                break
+    if patience is not None and restore_best and best_params is not None:
+        net.set_params(best_params)
+    if bar is not None:
+        bar.close()
     return hist

@@ -131,3 +131,42 @@ def test_labels_and_inputs_of_the_same_family():
         MLP([4, 8, 3], keep_prob=0.0)
     with pytest.raises(ValueError, match=r"X has 40 examples but T has 39"):
         fit(net(), X, T[:-1], epochs=1, batch_size=10)
+
+
+def my_mse(Y, T):
+    """A student's own loss: a plain function (Y, T) -> (C, dY)."""
+    D = Y - T
+    return float((D ** 2).sum()) / (2 * len(Y)), D / len(Y)
+
+
+def test_a_users_own_loss_is_checked_like_a_builtin():
+    # described as taking outputs and real targets of Y's shape: the same checks as mse run before step 1
+    with pytest.raises(ValueError, match=r"my_mse compares the network output.*one_hot\(T, 3\)"):
+        fit(net(output="sigmoid"), X, T, epochs=1, batch_size=10, loss=my_mse)
+    T1 = nnlab.data.one_hot(T, 3)
+    with pytest.raises(ValueError, match=r"got X_val of shape \(5, 3\)"):
+        fit(net(output="sigmoid"), X, T1, epochs=1, batch_size=10, loss=my_mse, X_val=X[:5, :3], T_val=T1[:5])
+    with pytest.raises(TrainingDiverged, match=r"epoch 1, step \d+ of 4.*smaller"):
+        fit(net(output="identity"), X * 1e3, T1, epochs=1, batch_size=10, loss=my_mse,
+            optimizer=SGD(eta=1e6))
+    hist = fit(net(output="sigmoid"), X, T1, epochs=2, batch_size=10, loss=my_mse)
+    assert len(hist.loss) == 2 and hist.acc == []
+
+
+def test_a_loss_described_as_taking_logits_gets_the_logit_checks():
+    logit_loss = nnlab.losses.Loss(my_mse, takes="logits", applies="softmax", targets="values")
+    with pytest.raises(ValueError, match=r"'my_mse' takes logits.*applies the softmax itself.*output='identity'"):
+        fit(net(output="softmax"), X, nnlab.data.one_hot(T, 3), epochs=1, batch_size=10, loss=logit_loss)
+    with pytest.raises(ValueError, match=r"Loss\(takes=...\) must be 'logits' or 'outputs', got 'probs'"):
+        nnlab.losses.Loss(my_mse, takes="probs")
+    with pytest.raises(ValueError, match=r"Loss\(targets=...\) must be 'labels', 'binary' or 'values'"):
+        nnlab.losses.Loss(my_mse, targets="onehot")
+    with pytest.raises(TypeError, match=r"must be a function"):
+        nnlab.losses.Loss("mse")
+
+
+def test_every_builtin_loss_is_described_once():
+    for name, fn in nnlab.losses.LOSSES.items():
+        d = nnlab.losses.describe(name)
+        assert d.fn is fn and d is nnlab.losses.describe(fn)
+    assert nnlab.losses.describe("softmax_cross_entropy").fast is not None

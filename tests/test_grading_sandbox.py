@@ -84,8 +84,10 @@ def test_kernel_runs_as_nobody_sees_only_its_folder_and_has_limits(sandbox, tmp_
         listener.close()
     assert (out["uid"], out["gid"]) == (65534, 65534)
     assert out["home"].startswith(str(job.resolve()))
-    # /tmp is private: it holds only the folders leading to the job's own folder (when that is under /tmp)
-    assert all(str(job.resolve()).startswith(f"/tmp/{name}/") for name in out["tmp"]), out["tmp"]
+    # /tmp is private: it holds only the folders leading to what is bound into the sandbox (the job's own
+    # folder, and Python or the course when they live under /tmp, as in a clone made there)
+    bound = [str(job.resolve()), *sandbox.readonly]
+    assert all(any(p.startswith(f"/tmp/{name}/") for p in bound) for name in out["tmp"]), out["tmp"]
     lim = Limits()
     assert out["limits"] == {"RLIMIT_AS": lim.memory_bytes, "RLIMIT_FSIZE": lim.file_bytes,
                              "RLIMIT_NOFILE": lim.open_files, "RLIMIT_NPROC": lim.processes}

@@ -24,13 +24,13 @@ def test_forward_keeps_every_z_and_a():
 def test_backward_is_the_slides_recursion():
     net = MLP([2, 3, 2], hidden="sigmoid", output="sigmoid", seed=1)
     x = np.array([[0.3, -0.7]])
-    y_hat = np.array([[1.0, 0.0]])
+    T = np.array([[1.0, 0.0]])
     y = net.forward(x)
-    grads = net.backward(y - y_hat)          # ∇C for C = ½‖y - ŷ‖²
+    grads = net.backward(y - T)              # ∇C for C = ½‖y - ŷ‖²
     # single example as column vectors, exactly as on the slides
     z1, z2 = net.Z[1].T, net.Z[2].T
     a0, a1 = x.T, net.A[1].T
-    delta2 = sigmoid_prime(z2) * (y - y_hat).T
+    delta2 = sigmoid_prime(z2) * (y - T).T
     delta1 = sigmoid_prime(z1) * (net.params["W2"].T @ delta2)
     np.testing.assert_allclose(net.Delta[2], delta2.T)
     np.testing.assert_allclose(net.Delta[1], delta1.T)
@@ -126,3 +126,26 @@ def test_bad_network_input_is_explained():
         MLP([2, 2], seed=None)
     with pytest.raises(RuntimeError, match="call forward"):
         MLP([2, 2]).backward(np.zeros((1, 2)))
+
+
+def test_the_mlp_runs_through_the_dense_functions_the_homework_teaches(monkeypatch):
+    # one dense path: MLP.forward/backward call nnlab.layers.dense_forward/dense_backward, once per layer
+    import nnlab.network as network
+
+    calls = {"forward": 0, "backward": 0}
+    real_f, real_b = network.dense_forward, network.dense_backward
+
+    def counting_forward(*args, **kwargs):
+        calls["forward"] += 1
+        return real_f(*args, **kwargs)
+
+    def counting_backward(*args, **kwargs):
+        calls["backward"] += 1
+        return real_b(*args, **kwargs)
+
+    monkeypatch.setattr(network, "dense_forward", counting_forward)
+    monkeypatch.setattr(network, "dense_backward", counting_backward)
+    net = MLP([3, 5, 4, 2], seed=0)
+    Y = net.forward(np.ones((2, 3)))
+    net.backward(np.ones_like(Y))
+    assert calls == {"forward": 3, "backward": 3}

@@ -80,13 +80,13 @@ def test_digits_split_is_deterministic_and_stratified():
     a, b = D.load_digits(seed=0), D.load_digits(seed=0)
     for x, y in zip(a, b):
         np.testing.assert_array_equal(x, y)
-    assert a.X_train.shape[1] == 64 and len(a.y_train) + len(a.y_val) + len(a.y_test) == 1797
+    assert a.X_train.shape[1] == 64 and len(a.T_train) + len(a.T_val) + len(a.T_test) == 1797
     assert 0 <= a.X_train.min() and a.X_train.max() <= 1
-    assert set(a.y_test) == set(range(10))
-    counts = np.bincount(a.y_test, minlength=10)
+    assert set(a.T_test) == set(range(10))
+    counts = np.bincount(a.T_test, minlength=10)
     assert counts.max() - counts.min() <= 2
     c = D.load_digits(seed=1)
-    assert not np.array_equal(a.y_train, c.y_train)
+    assert not np.array_equal(a.T_train, c.T_train)
     s = D.load_digits(scale="standard")
     assert abs(s.X_train.mean()) < 1e-10
 

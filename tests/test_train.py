@@ -39,9 +39,9 @@ def test_a_single_neuron_learns_and_and_or():
 def test_digits_reach_97_percent():
     s = load_digits(scale="standard", seed=0)
     net = MLP([64, 256, 10], seed=1)
-    hist = fit(net, s.X_train, s.y_train, epochs=40, batch_size=32,
-               optimizer=SGD(eta=0.05, momentum=0.9, weight_decay=1e-3), seed=1, X_val=s.X_val, T_val=s.y_val)
-    _, test_acc = evaluate(net, s.X_test, s.y_test)
+    hist = fit(net, s.X_train, s.T_train, epochs=40, batch_size=32,
+               optimizer=SGD(eta=0.05, momentum=0.9, weight_decay=1e-3), seed=1, X_val=s.X_val, T_val=s.T_val)
+    _, test_acc = evaluate(net, s.X_test, s.T_test)
     assert test_acc >= 0.97, test_acc
     assert len(hist.loss) == len(hist.val_acc) == 40 and hist.acc[-1] >= 0.99
 
@@ -122,3 +122,53 @@ def test_common_label_and_layout_mistakes_get_a_hint():
         fit(net, X, y.reshape(-1, 1), epochs=1, batch_size=4)
     with pytest.raises(ValueError, match=r"X has 2 examples but T has 20.*is X transposed\? .*use X.T"):
         fit(MLP([20, 2]), X.T, y, epochs=1, batch_size=4)
+
+
+def _overfitting_setup(seed=0):
+    """A small noisy training set and a wide network: the validation cost turns up after a while."""
+    X, T = moons(n=60, noise=0.35, seed=seed)
+    Xv, Tv = moons(n=400, noise=0.35, seed=seed + 100)
+    net = MLP([2, 100, 100, 2], hidden="relu", seed=seed)
+    return net, X, T, Xv, Tv
+
+
+def test_early_stopping_stops_after_patience_epochs_and_restores_the_best_weights():
+    net, X, T, Xv, Tv = _overfitting_setup()
+    seen = {}
+    hist = fit(net, X, T, epochs=2000, batch_size=20, optimizer=SGD(eta=0.1, momentum=0.9), X_val=Xv, T_val=Tv,
+               patience=20, callback=lambda e, n, h: seen.__setitem__(e, n.get_params()))
+    assert hist.stopped_epoch is not None and hist.stopped_epoch < 2000
+    assert hist.epochs == hist.stopped_epoch
+    assert hist.stopped_epoch - hist.best_epoch == 20
+    best = int(np.argmin(hist.val_loss)) + 1
+    assert hist.best_epoch == best
+    # no epoch in the last `patience` improved on the best
+    assert min(hist.val_loss[hist.best_epoch:]) >= hist.val_loss[hist.best_epoch - 1]
+    # the network now holds the best epoch's weights, and its validation cost is the best one
+    for k, v in seen[hist.best_epoch].items():
+        np.testing.assert_array_equal(net.params[k], v)
+    assert evaluate(net, Xv, Tv)[0] == pytest.approx(hist.val_loss[hist.best_epoch - 1], rel=1e-12)
+
+
+def test_early_stopping_without_restore_keeps_the_last_weights():
+    net, X, T, Xv, Tv = _overfitting_setup()
+    hist = fit(net, X, T, epochs=2000, batch_size=20, optimizer=SGD(eta=0.1, momentum=0.9), X_val=Xv, T_val=Tv,
+               patience=20, restore_best=False)
+    assert evaluate(net, Xv, Tv)[0] == pytest.approx(hist.val_loss[-1], rel=1e-12)
+    assert hist.val_loss[-1] > hist.val_loss[hist.best_epoch - 1]
+
+
+def test_without_patience_fit_runs_every_epoch():
+    net, X, T, Xv, Tv = _overfitting_setup()
+    hist = fit(net, X, T, epochs=30, batch_size=20, X_val=Xv, T_val=Tv)
+    assert hist.epochs == 30 and hist.stopped_epoch is None and hist.best_epoch is None
+
+
+def test_early_stopping_needs_a_validation_set_and_a_positive_patience():
+    net, X, T, Xv, Tv = _overfitting_setup()
+    with pytest.raises(ValueError, match="no validation set was given: pass X_val and T_val"):
+        fit(net, X, T, epochs=5, batch_size=20, patience=3)
+    with pytest.raises(ValueError, match="patience"):
+        fit(net, X, T, epochs=5, batch_size=20, X_val=Xv, T_val=Tv, patience=0)
+    with pytest.raises(ValueError, match="min_delta must be a number >= 0"):
+        fit(net, X, T, epochs=5, batch_size=20, X_val=Xv, T_val=Tv, patience=3, min_delta=-1)
