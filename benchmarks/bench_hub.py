@@ -127,8 +127,7 @@ def _rss_mb(user: str) -> float:
 def run(quick: bool = False) -> dict:
     if sys.platform != "linux" or os.geteuid() != 0:
         return {"hub": {"skipped": "needs Linux and root (one Unix account per student)"}}
-    if not (HUB_DIR / "venv" / ".nnlab-hub").exists():
-        subprocess.run(["make", "hub-deps", f"HUB_DIR={HUB_DIR}"], cwd=ROOT, check=True, stdin=subprocess.DEVNULL)
+    subprocess.run(["make", "-s", "hub-deps", f"HUB_DIR={HUB_DIR}"], cwd=ROOT, check=True, stdin=subprocess.DEVNULL)
     n = 3 if quick else N
     _cleanup()
     roster = HUB_DIR / "bench-roster.csv"

@@ -126,6 +126,10 @@ def return_feedback(layout: Layout, assignment: str) -> None:
         fb.mkdir(parents=True)
         for nb in sub.glob("*.ipynb"):  # one page per notebook name, as nbgrader matches them
             shutil.copy2(page, fb / f"{nb.stem}.html")
+            # release_feedback copies the mode into the exchange, where the student's own server reads
+            # it; the grader writes 0600. 0644 in a folder nobody may list (0711): only a student who
+            # holds the submission's secret (in their own 0700 home) can name, and so read, the file.
+            (fb / f"{nb.stem}.html").chmod(0o644)
         for meta in ("timestamp.txt", "submission_secret.txt"):
             if (sub / meta).exists():
                 shutil.copy2(sub / meta, fb / meta)

@@ -26,13 +26,16 @@ hub-proxy:
 
 # The students' servers run as their own Unix users, so they need a Python every user can read
 # (not one under /root, e.g. pyenv's): HUB_DIR/venv, from HUB_PYTHON, with the course and the hub extra.
+# nnlab is installed as a copy, not in editable mode: students need no access to this checkout
+# (only to HUB_DIR), and a change to nnlab/ reinstalls it at the next `make hub`.
 HUB_PYTHON ?= /usr/bin/python3
-$(HUB_DIR)/venv/.nnlab-hub: pyproject.toml lab/overrides.json
+$(HUB_DIR)/venv/.nnlab-hub: pyproject.toml lab/overrides.json $(wildcard nnlab/*.py)
 	@$(HUB_PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 10) <= v <= (3, 13) else "HUB_PYTHON=$(HUB_PYTHON) is %d.%d; the course needs 3.10 to 3.13" % v)'
 	mkdir -p "$(HUB_DIR)" && chmod 711 "$(HUB_DIR)"
-	$(HUB_PYTHON) -m venv "$(HUB_DIR)/venv"
+	test -x "$(HUB_DIR)/venv/bin/python" || $(HUB_PYTHON) -m venv "$(HUB_DIR)/venv"
 	"$(HUB_DIR)/venv/bin/python" -m pip install --quiet --upgrade pip
-	"$(HUB_DIR)/venv/bin/python" -m pip install --quiet -e "$(CURDIR)[hub]"
+	"$(HUB_DIR)/venv/bin/python" -m pip install --quiet "$(CURDIR)[hub]"
+	"$(HUB_DIR)/venv/bin/python" -m pip install --quiet --no-deps --force-reinstall "$(CURDIR)"
 	mkdir -p "$(HUB_DIR)/venv/share/jupyter/lab/settings"
 	cp lab/overrides.json "$(HUB_DIR)/venv/share/jupyter/lab/settings/overrides.json"
 	chmod -R a+rX "$(HUB_DIR)/venv"
