@@ -80,7 +80,7 @@ async def _run_notebook(url: str, user: str, session) -> list[str]:
     headers = {"X-XSRFToken": xsrf or "", "Cookie": "; ".join(f"{c.name}={c.value}" for c in session.cookies)}
     loop = asyncio.get_running_loop()
     r = await loop.run_in_executor(None, lambda: session.post(f"{url}/user/{user}/api/kernels",
-                                                              json={"name": "python3"}, headers={"X-XSRFToken": xsrf or ""}, timeout=120))
+                                                              json={"name": "python3", "path": "notebooks"}, headers={"X-XSRFToken": xsrf or ""}, timeout=120))
     r.raise_for_status()
     kid = r.json()["id"]
     ws = await websocket_connect(HTTPRequest(f"{url.replace('http', 'ws')}/user/{user}/api/kernels/{kid}/channels",

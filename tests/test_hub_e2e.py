@@ -296,11 +296,11 @@ def probe_in_browser(page, url: str, user: str, sid: str) -> None:
                      "source": probe_code(user)}],
           "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}},
           "nbformat": 4, "nbformat_minor": 5}
+    page.goto(f"{url}/user/{user}/lab")  # back on the student's own server (its XSRF cookie)
+    page.wait_for_selector(".jp-DirListing-content", timeout=60_000)
     status, body = api(page, "PUT", f"/user/{user}/api/contents/probe.ipynb",
                        {"type": "notebook", "format": "json", "content": nb})
     assert status in (200, 201), body
-    page.goto(f"{url}/user/{user}/lab")
-    page.wait_for_selector(".jp-DirListing-content", timeout=60_000)
     assert page.evaluate(_OPEN, "probe.ipynb") == "probe.ipynb"
     page.wait_for_function(_KERNEL_READY, timeout=90_000)
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
