@@ -305,10 +305,12 @@ def probe_in_browser(page, url: str, user: str, sid: str) -> None:
     page.wait_for_function(_KERNEL_READY, timeout=90_000)
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
-    out = page.locator(".jp-OutputArea-output").first
+    # the probe's own output (the restored workspace may hold notebook 01's, in a hidden tab)
+    out = page.locator(".jp-NotebookPanel:visible .jp-OutputArea-output").first
     out.wait_for(timeout=60_000)
-    page.wait_for_function("() => (document.querySelector('.jp-OutputArea-output') || {}).textContent"
-                           ".split('\\n').filter(l => l.trim()).length >= 5", timeout=60_000)
+    page.wait_for_function("() => (window.jupyterapp.shell.currentWidget.node.querySelector('.jp-OutputArea-output')"
+                           " || {textContent: ''}).textContent.split('\\n').filter(l => l.trim()).length >= 5",
+                           timeout=60_000)
     shot(page, f"{sid}-probe-refused")
     check_probe(out.inner_text(), user)
 
