@@ -134,8 +134,11 @@ def hub():
     SHOT_DIR.mkdir(parents=True)
     # JupyterHub in .venv, the proxy and the students' venv in HUB_DIR: nothing to do when they are up
     # to date (`.ci/run` makes them before `make test`); a few minutes the first time.
-    subprocess.run(["make", "-s", "hub-deps", f"HUB_DIR={HUB_DIR}"], cwd=ROOT, check=True, timeout=900,
-                   stdin=subprocess.DEVNULL)
+    deps = subprocess.run(["make", "-s", "hub-deps", f"HUB_DIR={HUB_DIR}"], cwd=ROOT, timeout=900,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    if deps.returncode:
+        tail = "\n".join((deps.stdout + deps.stderr).strip().splitlines()[-15:])
+        cannot_run(f"`make hub-deps` failed (JupyterHub from PyPI, configurable-http-proxy from npm):\n{tail}\n")
     remove_test_accounts()
     roster = HUB_DIR / "roster.csv"
     roster.write_text("id\n" + "".join(f"{s}\n" for s in STUDENTS))
