@@ -45,10 +45,12 @@ def _cli(*args: str) -> str:
 
 
 def _cleanup() -> None:
+    sys.path.insert(0, str(ROOT))
+    from hub import accounts
+
     for p in pwd.getpwall():
         if p.pw_name.startswith(PREFIX):
-            subprocess.run(["pkill", "-KILL", "-u", p.pw_name], check=False)
-            subprocess.run(["userdel", p.pw_name], check=False)
+            accounts.delete_account(p.pw_name, check=False)
     subprocess.run(["groupdel", f"{PREFIX}students"], check=False, capture_output=True)
     for sub in ("home", "exchange", "course", "state"):
         shutil.rmtree(HUB_DIR / sub, ignore_errors=True)
@@ -102,6 +104,8 @@ async def _run_notebook(url: str, user: str, session) -> list[str]:
                 raw = await asyncio.wait_for(ws.read_message(), timeout=120)
                 if raw is None:
                     raise RuntimeError(f"{user}: kernel websocket closed")
+                if isinstance(raw, bytes):  # a message with binary buffers (the widgets' comms): never a reply
+                    continue
                 m = json.loads(raw)
                 if m.get("parent_header", {}).get("msg_id") != msg_id:
                     continue
@@ -160,9 +164,10 @@ def run(quick: bool = False) -> dict:
         all_ready = max(t for _, t in ready)
 
         async def run_all():
-            return await asyncio.gather(*(_run_notebook(url, u, s) for u, (s, _) in zip(users, ready)))
+            return await asyncio.gather(*(_run_notebook(url, u, s) for u, (s, _) in zip(users, ready)),
+                                        return_exceptions=True)
 
-        errors = asyncio.run(run_all())
+        errors = [[f"{type(e).__name__}: {e}"] if isinstance(e, BaseException) else e for e in asyncio.run(run_all())]
         all_ran = time.perf_counter() - t0
         rss = [_rss_mb(u) for u in users]
     finally:
@@ -170,7 +175,11 @@ def run(quick: bool = False) -> dict:
         try:
             proc.wait(30)
         except subprocess.TimeoutExpired:
+            pass
+        try:  # whatever the hub left in its session (the idle culler, a server)
             os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         try:
             os.kill(int((HUB_DIR / "state" / "proxy.pid").read_text()), signal.SIGTERM)
         except (OSError, ValueError):

@@ -84,6 +84,10 @@ def write_readme(r: dict, path):
                       f"{rss['min']} / {rss['median']} / {rss['max']} MB | {len(h['notebook01_errors']) or 'none'} |", "",
                       f"Goals: all ready within 60 s: {_ok(h.get('goal_ready_within_60s'))}; notebook 01 without "
                       f"error for all: {_ok(h.get('goal_01_without_error'))}. {h.get('note', '')}", ""]
+            pm = r.get("partial_runs", {}).get("hub")
+            if pm:
+                lines += [f"Measured on {pm.get('date', '?')} by `python benchmarks/run.py --only hub` "
+                          f"({pm.get('cores', '?')} cores, Python {pm.get('python', '?')}).", ""]
     if "site_build_s" in r:
         lines += ["## Site", "", f"Full rebuild of the static site: {r['site_build_s']:.1f} s (goal < 60 s).", ""]
     path.write_text("\n".join(lines))

@@ -15,6 +15,7 @@ import re
 import secrets
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 from .layout import ROOT, Layout
@@ -105,10 +106,18 @@ def remove(layout: Layout, sid: str, keep_home: bool = False) -> None:
     """Delete the student's account (and home, unless keep_home). Submissions in the course folder stay."""
     name = layout.user(check_id(sid)) if not sid.startswith(layout.prefix) else sid
     if exists(name):
-        subprocess.run(["pkill", "-KILL", "-u", name], check=False)
-        subprocess.run(["userdel", name], check=True)
+        delete_account(name)
     if not keep_home:
         shutil.rmtree(layout.homes / name, ignore_errors=True)
+
+
+def delete_account(name: str, wait: float = 20.0, check: bool = True) -> None:
+    """End the user's processes (their server and kernels), then delete the account.
+    userdel refuses while a process of the user still runs, and pkill does not wait for them to end."""
+    deadline = time.monotonic() + wait
+    while subprocess.run(["pkill", "-KILL", "-u", name], check=False).returncode == 0 and time.monotonic() < deadline:
+        time.sleep(0.2)  # pkill found some: again until none is left
+    subprocess.run(["userdel", name], check=check)
 
 
 def sync(layout: Layout, roster: Path) -> tuple[list[str], list[str]]:

@@ -41,6 +41,7 @@ from pathlib import Path
 import pytest
 
 from browserlib import ROOT, SCREENSHOTS, launch, require_browser
+from hub import accounts
 from test_lab_browser import _CELLS_DONE, _ERRORS, _KERNEL_READY, _OPEN
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -88,8 +89,7 @@ def remove_test_accounts() -> None:
     """Every account this test may have left (a killed run included), their processes and homes."""
     for p in pwd.getpwall():
         if p.pw_name.startswith(PREFIX):
-            subprocess.run(["pkill", "-KILL", "-u", p.pw_name], check=False)
-            subprocess.run(["userdel", p.pw_name], check=False)
+            accounts.delete_account(p.pw_name, check=False)
     subprocess.run(["groupdel", f"{PREFIX}students"], check=False, capture_output=True)
     for sub in ("home", "exchange", "course", "state"):
         shutil.rmtree(HUB_DIR / sub, ignore_errors=True)
@@ -171,7 +171,11 @@ def hub():
         try:
             proc.wait(20)
         except subprocess.TimeoutExpired:
+            pass
+        try:  # whatever the hub left in its session (the idle culler, a server)
             os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         stop_pidfile(HUB_DIR / "state" / "proxy.pid")
         log.close()
         remove_test_accounts()
