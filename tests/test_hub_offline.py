@@ -150,3 +150,18 @@ def test_image_has_the_packages_the_hub_test_runs_with():
         assert have[name].replace(" ", "").endswith(spec.replace(" ", "")), (req, have[name])
     # the jupyterhub-singleuser the chart starts comes from the jupyterhub package in the image
     assert "jupyterhub" in pip
+
+
+# --- the browser test's skip rule ------------------------------------------------------------------
+
+@pytest.mark.parametrize("env, skips", [({}, True), ({"CI": "true"}, False), ({"CI": "1"}, False),
+                                        ({"CI": "false"}, True), ({"NNLAB_REQUIRE_HUB": "1"}, False)])
+def test_e2e_skips_where_it_cannot_run_but_never_in_ci(monkeypatch, env, skips):
+    import test_hub_e2e
+
+    for var in ("CI", "NNLAB_REQUIRE_HUB", "NNLAB_REQUIRE_BROWSER"):
+        monkeypatch.delenv(var, raising=False)
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    with pytest.raises(pytest.skip.Exception if skips else pytest.fail.Exception, match="npm"):
+        test_hub_e2e.cannot_run("`npm` is not installed")
