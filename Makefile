@@ -19,6 +19,7 @@ help:
 	@echo "make grade SUBMISSIONS=dir [OUT=grades]  autograde a folder of submissions (sandboxed)"
 	@echo "make student-edition  write what students get (no solutions): _build/student-edition and its zip"
 	@echo "make site       build the static course site (_build/html)"
+	@echo "sudo make hub HUB_DIR=/srv/nnlab ROSTER=roster.csv  serve the course to a class (docs/server.md)"
 	@echo "make clean      remove .venv and build outputs"
 
 $(VENV)/.python-ok:

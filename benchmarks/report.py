@@ -78,6 +78,24 @@ def write_readme(r: dict, path):
         lines += ["## Autograding throughput (goal ≥ 20 submissions per minute)", "", "| assignment | submissions / minute |", "|---|---|"]
         lines += [f"| {k} | {v:.1f} |" for k, v in sorted(gr.items())]
         lines.append("")
+    h = r.get("hub")
+    if h:
+        lines += ["## Course server: students logging in at once (goals: all ready within 60 s, notebook 01 "
+                  "without error for all)", ""]
+        if "skipped" in h:
+            lines += [f"Not measured: {h['skipped']}.", ""]
+        else:
+            rss = h["rss_per_student_mb"]
+            lines += ["| students | all servers ready | all ran notebook 01 | memory per student (min / median / max) | errors in 01 |",
+                      "|---|---|---|---|---|",
+                      f"| {h['students']} | {h['all_servers_ready_s']:.1f} s | {h['all_ran_notebook01_s']:.1f} s | "
+                      f"{rss['min']} / {rss['median']} / {rss['max']} MB | {len(h['notebook01_errors']) or 'none'} |", "",
+                      f"Goals: all ready within 60 s: {_ok(h.get('goal_ready_within_60s'))}; notebook 01 without "
+                      f"error for all: {_ok(h.get('goal_01_without_error'))}. {h.get('note', '')}", ""]
+            pm = r.get("partial_runs", {}).get("hub")
+            if pm:
+                lines += [f"Measured on {pm.get('date', '?')} by `python benchmarks/run.py --only hub` "
+                          f"({pm.get('cores', '?')} cores, Python {pm.get('python', '?')}).", ""]
     if "site_build_s" in r:
         lines += ["## Site", "", f"Full rebuild of the static site: {r['site_build_s']:.1f} s (goal < 60 s).", ""]
     path.write_text("\n".join(lines))

@@ -82,7 +82,14 @@ def main(argv=None):
         t0 = time.perf_counter()
         results.update(load(path).run(quick=args.quick))
         print(f"   done in {time.perf_counter() - t0:.1f} s", flush=True)
-    results["machine"] = machine()
+    # The machine block describes the full run; a partial run (--only) keeps it (its own date and
+    # machine go under "partial_runs"), so the other benches' figures keep their description.
+    if args.only and "machine" in results:
+        for name in args.only:
+            results.setdefault("partial_runs", {})[name] = machine()
+    else:
+        results["machine"] = machine()
+        results.pop("partial_runs", None)
     out.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     from report import write_readme
 

@@ -21,16 +21,15 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
-def require_browser() -> tuple[object, str]:
-    """(playwright.sync_api.sync_playwright, chromium path), or skip/fail with a clear message."""
-    required = os.environ.get("NNLAB_REQUIRE_BROWSER") == "1"
+def _missing(why: str):
+    if os.environ.get("NNLAB_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{why}, and NNLAB_REQUIRE_BROWSER=1 says the browser tests must run", pytrace=False)
+    pytest.skip(f"{why}: skipping the browser test "
+                "(install Debian's chromium and fonts-noto-cjk, e.g. `apt-get install chromium fonts-noto-cjk`)")
 
-    def missing(why: str):
-        if required:
-            pytest.fail(f"{why}, and NNLAB_REQUIRE_BROWSER=1 says the browser tests must run", pytrace=False)
-        pytest.skip(f"{why}: skipping the browser test "
-                    "(install Debian's chromium and fonts-noto-cjk, e.g. `apt-get install chromium fonts-noto-cjk`)")
 
+def require_browser(missing=_missing) -> tuple[object, str]:
+    """(playwright.sync_api.sync_playwright, chromium path), or `missing(why)`: skip/fail with a clear message."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:
         missing("Chromium is not installed (no `chromium` on PATH)")
