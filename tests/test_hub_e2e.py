@@ -42,7 +42,7 @@ import pytest
 
 from browserlib import ROOT, SCREENSHOTS, launch, require_browser
 from hub import accounts
-from test_lab_browser import _CELLS_DONE, _ERRORS, _KERNEL_READY, _OPEN
+from labdriver import KERNEL_READY as _KERNEL_READY, OPEN as _OPEN, LabError, open_and_run_all
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -216,23 +216,10 @@ def run_notebook_01(page, url: str, user: str) -> None:
     assert status in (200, 204), body
     page.reload()
     page.wait_for_selector(".jp-DirListing-content", timeout=60_000)
-    assert page.evaluate(_OPEN, "notebooks/01_neuron.ipynb") == "notebooks/01_neuron.ipynb"
-    page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
-    page.wait_for_function(_KERNEL_READY, timeout=90_000)
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
-    deadline = time.monotonic() + 120
-    while True:
-        state = page.evaluate(_CELLS_DONE)
-        settled = state["status"] == "idle" and not any("*" in p for p in state["prompts"]) \
-            and page.evaluate(_KERNEL_READY)
-        if settled and state["n"] and state["done"] == state["n"]:
-            break
-        if settled and page.evaluate(_ERRORS):
-            break
-        assert time.monotonic() < deadline, f"{user}: notebook 01 did not finish in 120 s: {state}"
-        page.wait_for_timeout(250)
-    errors = page.evaluate(_ERRORS)
+    try:
+        errors = open_and_run_all(page, ROOT / "notebooks" / "01_neuron.ipynb", timeout_s=240)
+    except LabError as e:
+        raise AssertionError(f"{user}: {e}") from None
     assert not errors, f"{user}: error output(s) in notebook 01:\n" + "\n---\n".join(errors)
 
 
