@@ -112,15 +112,18 @@ class SliderPlot:
     """
 
     def __init__(self, draw, name: str, controls: dict, figsize=(6, 3.5), dpi: int = 80,
-                 static=None, static_values=None, precompute: bool = False):
+                 static=None, static_values=None, precompute: bool = False, clear: bool = True):
         import ipywidgets as w
         from matplotlib.figure import Figure
 
         if not controls:
             raise ValueError("slider_plot needs at least one control, e.g. w=(-5.0, 5.0, 0.1)")
-        self.draw, self.name = draw, name
+        self.draw, self.name, self.clear = draw, name, clear
         self.controls = {k: _make_control(k, spec) for k, spec in controls.items()}
         self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        # an Agg canvas of its own, kept between moves (savefig would make a new one on every move)
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        FigureCanvasAgg(self.fig)
         # shown at the figure's own pixel size: stretched to the cell's width it looks blurred
         self.image = w.Image(format="png", width=str(int(figsize[0] * dpi)))
         self.widget = w.VBox([*self.controls.values(), self.image])
@@ -190,7 +193,8 @@ class SliderPlot:
         return tuple(round(v, 9) if isinstance(v, float) else v for v in (values[k] for k in self.controls))
 
     def _draw_png(self, values: dict) -> bytes:
-        self.fig.clear()
+        if self.clear:
+            self.fig.clear()
         self.draw(self.fig, **values)
         buf = io.BytesIO()
         self.fig.savefig(buf, format="png")
@@ -290,7 +294,7 @@ class SliderPlot:
 
 
 def slider_plot(draw, *, name: str, figsize=(6, 3.5), dpi: int = 80, static=None,
-                static_values=None, precompute: bool = False, **controls) -> SliderPlot:
+                static_values=None, precompute: bool = False, clear: bool = True, **controls) -> SliderPlot:
     """Make a live slider demo; see the module docstring.
 
     name: a unique name such as ``"01_neuron:w"`` (used by ``make bench``).
@@ -303,9 +307,13 @@ def slider_plot(draw, *, name: str, figsize=(6, 3.5), dpi: int = 80, static=None
         combination: at most STATIC_MAX_FRAMES, and at most STATIC_MAX_BYTES of HTML.
     precompute: draw the figure for every combination of the controls' values once, now
         (at most 400), so that a move only shows a stored picture; for draws too slow to feel live.
+    clear: clear the figure before every draw (default). With ``clear=False`` the figure keeps its
+        axes and artists between moves: ``draw`` builds them on its first call and afterwards only
+        updates their data and text, which is much faster than building the axes again (for
+        sliders with too many positions to precompute).
     """
     return SliderPlot(draw, name, controls, figsize=figsize, dpi=dpi, static=static,
-                      static_values=static_values, precompute=precompute)
+                      static_values=static_values, precompute=precompute, clear=clear)
 
 
 def benchmark_all(n: int = 9) -> dict:

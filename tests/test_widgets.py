@@ -114,3 +114,25 @@ def test_precompute_limit_and_bad_controls():
     with pytest.raises(TypeError, match="control 'w': give \\(min, max, step"):
         make(w="fast")
     assert np.allclose(widgets._all_values(make()[0].controls["w"]), [-1, -0.5, 0, 0.5, 1])
+
+
+def test_clear_false_keeps_the_axes_and_updates_them():
+    made = []
+
+    def draw(fig, w):
+        if not fig.axes:                      # first call: build the axes once
+            ax = fig.subplots()
+            made.append(ax)
+            ax.plot([0, 1], [0, 0])
+            ax.set_ylim(-1, 1)
+        fig.axes[0].lines[0].set_ydata([0, w])
+
+    demo = widgets.slider_plot(draw, name="test:keep", clear=False, w=(-1.0, 1.0, 0.5, 0.0))
+    first = demo.image.value
+    demo.controls["w"].value = 1.0
+    assert len(made) == 1 and demo.fig.axes == made, "the axes were built once and kept"
+    assert demo.image.value != first
+    assert demo.render(w=0.0) == first, "the same values give the same picture"
+    cleared = widgets.slider_plot(draw, name="test:clear", w=(-1.0, 1.0, 0.5, 0.0))
+    cleared.controls["w"].value = 1.0
+    assert len(made) == 3, "by default the figure is cleared and the axes are built again"
