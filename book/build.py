@@ -247,7 +247,7 @@ def glossary_page(terms: dict[str, Term], titles: dict[str, str]) -> str:
 _PLAYER = re.compile(r'<div class="nnlab-static-slider"([^>]*)>(?:<label>(.*?) <input)?')
 _SPEC = re.compile(r'data-spec="([^"]*)"')
 _FRAME_VALUE = re.compile(r'<img class="nnlab-frame" data-value="([^"]*)"')
-_NOT_CONTROLS = {"name", "figsize", "dpi", "static", "static_values", "precompute"}
+_NOT_CONTROLS = {"name", "figsize", "dpi", "static", "static_values", "precompute", "clear"}
 
 
 def _players(cell) -> list[dict]:

@@ -205,7 +205,7 @@ def test_slider_note_names_the_swept_control_and_where_the_others_stay():
         new_code_cell('kinds = ["sigmoid", "threshold"]'),
         _player_cell('slider_plot(draw, name="01:w", static="w",\n    w=(-5.0, 5.0, 0.25, 1.0), b=(-3.0, 3.0, 0.25, 0.0), kind=kinds)',
                      "w", [-5.0, 0.0, 5.0]),
-        _player_cell('slider_plot(draw, name="03:eta", eta=(0.01, 0.32, 0.01, 0.1), precompute=True)',
+        _player_cell('slider_plot(draw, name="03:eta", eta=(0.01, 0.32, 0.01, 0.1), precompute=True, clear=False)',
                      "eta", [0.01, 0.1, 0.32]),
         _player_cell('slider_plot(draw, name="07:depth", depth=(1, 5, 1, 1))', "depth", [1, 2, 3, 4, 5]),
     ])
