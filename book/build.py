@@ -42,6 +42,43 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
 KEY_TERMS_HEADING = "## Key terms 關鍵詞"
+# The Chinese notebooks' heading for the same table (locales/zh_TW: "## 關鍵詞 Key terms").
+KEY_TERMS_HEADINGS = (KEY_TERMS_HEADING, "## 關鍵詞 Key terms")
+# The site's languages: code, folder under the English site, <html lang>, name in its own language.
+LANGUAGES = {"en": ("", "en", "English"), "zh_TW": ("zh_TW", "zh-TW", "繁體中文")}
+
+
+# --------------------------------------------------------------------------- language
+# Words this script writes into the site go through _t("..."): the English text is the message;
+# `python -m tools.i18n update` collects every _t("literal") into locales/zh_TW/LC_MESSAGES/site.po.
+_LANG = "en"
+_T = None
+
+
+def _t(text: str) -> str:
+    return text if _T is None else _T(text)
+
+
+def set_language(lang: str, root: Path = ROOT) -> None:
+    """Use lang's catalogue for _t (and the translation of staged notebooks and pages)."""
+    global _LANG, _T
+    if lang not in LANGUAGES:
+        raise SystemExit(f"unknown site language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    _LANG = lang
+    _T = None if lang == "en" else _i18n().Catalogue("site", root / "locales", lang).get
+
+
+def _i18n():
+    """tools/i18n.py (the catalogues), loaded from this repository."""
+    import importlib.util
+
+    name = "nnlab_tools_i18n"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / "i18n.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 # docs/ pages shown on the site, in this order; children are listed under their parent.
 DOCS = [("index", []), ("students", []), ("instructors", ["homework"])]
 
@@ -81,7 +118,7 @@ def split_row(line: str) -> list[str]:
 def key_terms(source: str) -> list[tuple[str, str, str]]:
     """(English, 繁體中文, meaning) rows of a `## Key terms 關鍵詞` markdown cell, or []."""
     lines = source.strip().splitlines()
-    if not lines or not lines[0].strip().startswith(KEY_TERMS_HEADING):
+    if not lines or not lines[0].strip().startswith(KEY_TERMS_HEADINGS):
         return []
     rows = [ln for ln in lines[1:] if ln.strip().startswith("|")]
     if len(rows) < 2:
@@ -91,7 +128,7 @@ def key_terms(source: str) -> list[tuple[str, str, str]]:
         i_en, i_zh = header.index("english"), header.index("繁體中文")
     except ValueError:
         raise ValueError(f"key-terms table header must start with | English | 繁體中文 |, got {rows[0]!r}")
-    i_m = header.index("meaning") if "meaning" in header else None
+    i_m = next((header.index(h) for h in ("meaning", "說明") if h in header), None)
     out = []
     for row in rows[2:]:  # rows[1] is the |---|---| line
         cells = split_row(row)
@@ -133,9 +170,26 @@ _PROTECTED = re.compile(
 )
 
 
+def chinese_forms(term: Term) -> list[str]:
+    """The Chinese words of a term as the text writes them: '梯度下降 (法)' -> ['梯度下降'],
+    '收斂 / 發散' -> ['收斂', '發散'], '訓練週期 (epoch)' -> ['訓練週期']."""
+    forms = []
+    for part in re.split(r";|/|、", plain(term.chinese)):
+        word = re.sub(r"\s*[(（][^)）]*[)）]", "", part).strip()
+        if word and re.search(r"[\u3400-\u9fff]", word):
+            forms.append(word)
+    return forms
+
+
 def link_first(source: str, term: Term) -> tuple[str, bool]:
-    """Link the first unprotected mention of term.english in a markdown cell."""
-    pattern = re.compile(r"(?<![\w-])" + re.escape(term.english) + r"(?:s|es)?(?![\w-])", re.I)
+    """Link the first unprotected mention of the term in a markdown cell: its English words, or on the
+    Chinese site its Chinese words first."""
+    english = r"(?<![\w-])" + re.escape(term.english) + r"(?:s|es)?(?![\w-])"
+    if _LANG != "en" and chinese_forms(term):
+        pattern = re.compile("|".join([re.escape(w) for w in sorted(chinese_forms(term), key=len, reverse=True)]
+                                      + [english]), re.I)
+    else:
+        pattern = re.compile(english, re.I)
     pos = 0
     for m in list(_PROTECTED.finditer(source)) + [None]:
         end = m.start() if m else len(source)
@@ -149,7 +203,7 @@ def link_first(source: str, term: Term) -> tuple[str, bool]:
 
 def link_table_terms(source: str, terms: dict[str, Term]) -> str:
     """In a key-terms cell, make each English cell that is not yet a link point to the glossary."""
-    if not source.strip().startswith(KEY_TERMS_HEADING):
+    if not source.strip().startswith(KEY_TERMS_HEADINGS):
         return source
     lines = source.splitlines()
     rows = [i for i, ln in enumerate(lines) if ln.strip().startswith("|")]
@@ -195,20 +249,31 @@ def md_cell(text: str) -> str:
     return text.replace("\n", " ").strip() or " "
 
 
-def short_title(doc: str, titles: dict[str, str]) -> str:
-    """'03 Gradient descent' for notebooks/03_gradient_descent titled 'Gradient descent 梯度下降'."""
-    english = re.sub(r"[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF]+.*$", "", titles.get(doc, doc)).strip(" :-—")
+def english_part(title: str) -> str:
+    """'Gradient descent' of 'Gradient descent 梯度下降'."""
+    return re.sub(r"[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF]+.*$", "", title).strip(" :-—")
+
+
+def short_title(doc: str, titles: dict[str, str], english_titles: dict[str, str] | None = None) -> str:
+    """'03 Gradient descent' for notebooks/03_gradient_descent titled 'Gradient descent 梯度下降'; on the
+    Chinese site '03 梯度下降' for the title '梯度下降 Gradient descent' (the English title taken away)."""
+    title = titles.get(doc, doc)
+    if _LANG != "en":
+        english = english_part((english_titles or {}).get(doc, ""))
+        short = title.replace(english, "").strip(" :-—") if english else title
+    else:
+        short = english_part(title)
     number = re.match(r"(\d+)_", doc.split("/")[-1])
-    return f"{number.group(1)} {english}" if number else english or doc
+    return f"{number.group(1)} {short}" if number else short or doc
 
 
-def glossary_page(terms: dict[str, Term], titles: dict[str, str]) -> str:
+def glossary_page(terms: dict[str, Term], titles: dict[str, str], english_titles: dict[str, str] | None = None) -> str:
     lines = [
-        "# Glossary 詞彙表",
+        _t("# Glossary 詞彙表"),
         "",
-        "Every term that a lecture notebook introduces in its **Key terms 關鍵詞** table, "
-        "with its Traditional Chinese term in Taiwan usage (the course's term list, `book/TERMS.md`). "
-        "*First mentioned* links to the lecture where the term first appears; that mention links back here.",
+        _t("Every term that a lecture notebook introduces in its **Key terms 關鍵詞** table, "
+           "with its Traditional Chinese term in Taiwan usage (the course's term list, `book/TERMS.md`). "
+           "*First mentioned* links to the lecture where the term first appears; that mention links back here."),
         "",
         "```{list-table}",
         ":header-rows: 1",
@@ -218,12 +283,12 @@ def glossary_page(terms: dict[str, Term], titles: dict[str, str]) -> str:
         ":class: nnlab-glossary",
         "",
         "* - English 繁體中文",
-        "  - Meaning",
-        "  - First mentioned",
+        "  - " + _t("Meaning"),
+        "  - " + _t("First mentioned"),
     ]
     for t in sorted(terms.values(), key=lambda t: t.english.lower()):
         where = t.first or (t.notebooks[0] if t.notebooks else None)
-        ref = f"{{doc}}`{short_title(where, titles)} </{where}>`" if where else " "
+        ref = f"{{doc}}`{short_title(where, titles, english_titles)} </{where}>`" if where else " "
         lines += [
             f"* - (glossary-{t.slug})=",
             "",
@@ -235,7 +300,7 @@ def glossary_page(terms: dict[str, Term], titles: dict[str, str]) -> str:
         ]
     lines += ["```", ""]
     if not terms:
-        lines[4:] = ["No notebook has a key-terms table yet.", ""]
+        lines[4:] = [_t("No notebook has a key-terms table yet."), ""]
     return "\n".join(lines)
 
 
@@ -323,10 +388,12 @@ def _is_range(spec) -> bool:
 def _where(name: str, spec) -> str:
     """Where the site leaves a control it does not sweep: 'b = 0 (live: -3 to 3)'."""
     if _is_menu(spec):
-        return f"`{name}` = {spec[0]}" + (f" (the live menu also has {', '.join(spec[1:])})" if len(spec) > 1 else "")
+        return f"`{name}` = {spec[0]}" + (_t(" (the live menu also has {entries})").format(entries=", ".join(spec[1:]))
+                                          if len(spec) > 1 else "")
     if _is_range(spec):
-        return f"`{name}` = {_fmt(spec[3] if len(spec) == 4 else spec[0])} (live: {_fmt(spec[0])} to {_fmt(spec[1])})"
-    return f"`{name}` at its starting value"
+        return f"`{name}` = {_fmt(spec[3] if len(spec) == 4 else spec[0])}" + _t(" (live: {low} to {high})").format(
+            low=_fmt(spec[0]), high=_fmt(spec[1]))
+    return _t("`{name}` at its starting value").format(name=name)
 
 
 def _num(v: str) -> str:
@@ -348,10 +415,12 @@ def _offered(name: str, values: list[str], spec) -> str:
     """How a player shows one control: '`w` = -5 to 5 (9 values)' or '`kind`: sigmoid, threshold'."""
     if _is_menu(spec) or not all(_is_number(v) for v in values):
         return f"`{name}`: {', '.join(values)}"
-    span = f"{_num(values[0])} to {_num(values[-1])}" if len(values) > 1 else _num(values[0]) if values else "?"
-    text = f"`{name}` = {span} ({len(values)} values)" if len(values) > 1 else f"`{name}` = {span}"
+    span = (_t("{low} to {high}").format(low=_num(values[0]), high=_num(values[-1])) if len(values) > 1
+            else _num(values[0]) if values else "?")
+    text = (f"`{name}` = {span}" + _t(" ({count} values)").format(count=len(values)) if len(values) > 1
+            else f"`{name}` = {span}")
     if _is_range(spec) and spec[2] and round((spec[1] - spec[0]) / spec[2]) + 1 > len(values):
-        text += f"; in JupyterLab also every step of {_fmt(spec[2])} in between"
+        text += _t("; in JupyterLab also every step of {step} in between").format(step=_fmt(spec[2]))
     return text
 
 
@@ -366,20 +435,22 @@ def slider_note(offered: list[tuple[str, list[str]]], controls: dict, fixed: dic
     shown = "; ".join(_offered(k, v, controls.get(k)) for k, v in offered)
     rest = [k for k in controls if k not in names] + [k for k in (fixed or {}) if k not in names and k not in controls]
     others = [_where(k, controls[k]) if k in controls and controls[k] is not None
-              else f"`{k}` = {fixed[k]}" if fixed and k in fixed else f"`{k}` at its starting value" for k in rest]
-    moved = " and ".join(f"`{k}`" for k in names)
+              else f"`{k}` = {fixed[k]}" if fixed and k in fixed else _t("`{name}` at its starting value").format(name=k)
+              for k in rest]
+    moved = _t(" and ").join(f"`{k}`" for k in names)
     if others:
-        what = f"**This slider moves {moved} only**" if len(names) == 1 else f"**This player moves {moved} only**"
-        text = (f"{what} ({n} stored pictures, one per combination: {shown}). " if len(names) > 1 else
-                f"{what} ({n} stored pictures, {shown}). ")
-        text += ("The notebook's other controls stay at their starting values here: " + "; ".join(others)
-                 + ". To move those, open the notebook in JupyterLab.")
+        what = (_t("**This slider moves {moved} only**") if len(names) == 1
+                else _t("**This player moves {moved} only**")).format(moved=moved)
+        text = (_t("{what} ({count} stored pictures, one per combination: {shown}). ") if len(names) > 1 else
+                _t("{what} ({count} stored pictures, {shown}). ")).format(what=what, count=n, shown=shown)
+        text += _t("The notebook's other controls stay at their starting values here: {others}. "
+                   "To move those, open the notebook in JupyterLab.").format(others="; ".join(others))
     elif len(names) > 1:
-        text = (f"**This player has every control of the live notebook** ({n} stored pictures, one per "
-                f"combination): {shown}.")
+        text = _t("**This player has every control of the live notebook** ({count} stored pictures, one per "
+                  "combination): {shown}.").format(count=n, shown=shown)
     else:
-        text = f"**This slider shows {n} stored pictures**, {shown}."
-    return f":::{{admonition}} Kernel-free slider\n:class: note nnlab-slider-note\n{text}\n:::"
+        text = _t("**This slider shows {count} stored pictures**, {shown}.").format(count=n, shown=shown)
+    return f":::{{admonition}} {_t('Kernel-free slider')}\n:class: note nnlab-slider-note\n{text}\n:::"
 
 
 def add_slider_notes(nb: nbformat.NotebookNode) -> int:
@@ -451,14 +522,89 @@ def launch_settings(cfg: dict) -> dict:
     return cfg
 
 
+SITE_TITLE = "nnlab: neural-network basics 類神經網路基礎"
+SITE_FOOTER = "Runs offline: no page of this site loads anything from another host."
+
+
+def language_settings(cfg: dict, terms: dict[str, Term], dest: Path) -> dict:
+    """The current language's settings: Sphinx's language (the theme's words, <html lang>, search),
+    the title and footer, the language links (book/_ext/nnlab_site.py) and, for Chinese, a word list
+    for the search index (jieba would otherwise not know the course's terms in Traditional characters)."""
+    sph = cfg.setdefault("sphinx", {}).setdefault("config", {})
+    sph["nnlab_language"] = _LANG
+    sph["nnlab_languages"] = [[code, folder, html_lang, name] for code, (folder, html_lang, name) in LANGUAGES.items()]
+    if _LANG == "en":
+        return cfg
+    sph["language"] = _LANG
+    if cfg.get("title") == SITE_TITLE:
+        cfg["title"] = _t("nnlab: neural-network basics 類神經網路基礎")
+    html_cfg = cfg.setdefault("html", {})
+    if html_cfg.get("extra_footer") == SITE_FOOTER:
+        html_cfg["extra_footer"] = _t("Runs offline: no page of this site loads anything from another host.")
+    words = sorted({w for t in terms.values() for w in chinese_forms(t)} | set(_search_words()))
+    (dest / "_search_words.txt").write_text("".join(f"{w} 100000\n" for w in words if " " not in w), encoding="utf-8")
+    sph["html_search_options"] = {"dict": str(dest / "_search_words.txt")}
+    return cfg
+
+
+def _search_words() -> list[str]:
+    """The Chinese terms of book/TERMS.md (its second column, before any note in brackets)."""
+    path = BOOK / "TERMS.md"
+    out = []
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            cells = split_row(line) if line.startswith("|") else []
+            if len(cells) >= 2:
+                out += chinese_forms(Term("", cells[1], "", ""))
+    return out
+
+
+def _language_note(index_md: str) -> str:
+    """The Chinese home page says what stays English (under its title)."""
+    note = (":::{note}\n" + _t("In this edition the text is translated; code, code comments, plot labels and "
+                                "printed output stay in English, exactly as in the English notebooks, so both "
+                                "editions run and are checked the same way.") + "\n:::\n")
+    m = re.match(r"\s*#\s[^\n]*\n", index_md)
+    return index_md[:m.end()] + "\n" + note + index_md[m.end():] if m else note + "\n" + index_md
+
+
 def is_placeholder_repo(url: str | None) -> bool:
     """True for an empty repository URL or the template's https://github.com/OWNER/..."""
     return not url or re.search(r"/OWNER(/|$)", url) is not None
 
 
-def stage(root: Path = ROOT, dest: Path | None = None) -> dict:
-    """Copy the course into dest and write the generated pages; return what was staged."""
-    dest = dest or root / "build" / "site-src"
+def _translated_nb(nb: nbformat.NotebookNode, domain: str, root: Path) -> nbformat.NotebookNode:
+    """nb with its markdown from the catalogue (the current language); code and outputs unchanged."""
+    if _LANG == "en":
+        return nb
+    i18n = _i18n()
+    cat = i18n.Catalogue(domain, root / "locales", _LANG)
+    out = nbformat.from_dict(i18n.translate_notebook(nb, cat))
+    _report_missing(domain, cat)
+    return out
+
+
+def _report_missing(domain: str, cat) -> None:
+    if cat.missing:
+        print(f"note: {_LANG}: {len(cat.missing)} block(s) of {domain} are not translated yet and stay in English "
+              "(make translations; python -m tools.i18n check)")
+
+
+def _translated_page(text: str, domain: str, root: Path) -> str:
+    if _LANG == "en":
+        return text
+    i18n = _i18n()
+    cat = i18n.Catalogue(domain, root / "locales", _LANG)
+    out = i18n.translate_text(text, cat)
+    _report_missing(domain, cat)
+    return out
+
+
+def stage(root: Path = ROOT, dest: Path | None = None, lang: str = "en") -> dict:
+    """Copy the course into dest (in language lang: markdown from locales/<lang>) and write the
+    generated pages; return what was staged."""
+    set_language(lang, root)
+    dest = dest or root / "build" / ("site-src" if lang == "en" else f"site-src-{lang}")
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
@@ -469,7 +615,12 @@ def stage(root: Path = ROOT, dest: Path | None = None) -> dict:
     if "index" not in docs_present:
         raise SystemExit("docs/index.md (the site's home page) is missing")
     for p in (root / "docs").iterdir():
-        if p.is_file():
+        if p.is_file() and p.suffix == ".md" and _LANG != "en":
+            text = _translated_page(p.read_text(encoding="utf-8"), f"docs/{p.stem}", root)
+            if p.stem == "index":
+                text = _language_note(text)
+            (dest / "docs" / p.name).write_text(text, encoding="utf-8")
+        elif p.is_file():
             shutil.copy2(p, dest / "docs" / p.name)
         elif p.is_dir() and not p.name.startswith((".", "_")):
             shutil.copytree(p, dest / "docs" / p.name)
@@ -479,6 +630,8 @@ def stage(root: Path = ROOT, dest: Path | None = None) -> dict:
     (dest / "notebooks").mkdir()
     nbs = {f"notebooks/{p.stem}": nbformat.read(p, as_version=4) for p in lectures}
     check_outputs(nbs)
+    english_titles = {doc: title_of(nb, doc.split("/")[-1]) for doc, nb in nbs.items()}
+    nbs = {doc: _translated_nb(nb, doc, root) for doc, nb in nbs.items()}
     for p in (root / "notebooks").iterdir() if (root / "notebooks").is_dir() else []:
         # figures or data next to the notebooks (not checkpoints, not notebooks)
         if p.suffix != ".ipynb" and not p.name.startswith(".") and p.name != "__pycache__":
@@ -491,7 +644,7 @@ def stage(root: Path = ROOT, dest: Path | None = None) -> dict:
         add_slider_notes(nb)
     for doc, nb in nbs.items():
         nbformat.write(nb, dest / f"{doc}.ipynb")
-    (dest / "glossary.md").write_text(glossary_page(terms, titles), encoding="utf-8")
+    (dest / "glossary.md").write_text(glossary_page(terms, titles, english_titles), encoding="utf-8")
 
     # homework: the student versions only (exercises/, generated by nbgrader; never solutions/)
     homework = []
@@ -505,6 +658,11 @@ def stage(root: Path = ROOT, dest: Path | None = None) -> dict:
         # pristine copies to download (the page's copy gets a download note at the top)
         dl = dest / "_dl" / folder.name
         shutil.copytree(folder, dl, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        if _LANG != "en":  # the Chinese site's pages and downloads are the Chinese homework
+            for nbp in sorted(folder.glob("*.ipynb")):
+                translated = _translated_nb(nbformat.read(nbp, as_version=4), f"homework/{folder.name}", root)
+                for copy_to in (dest / "exercises" / folder.name / nbp.name, dl / nbp.name):
+                    nbformat.write(translated, copy_to)
         extra = [p for p in dl.rglob("*") if p.is_file() and p.suffix != ".ipynb"]
         zip_name = None
         if extra:
@@ -515,14 +673,15 @@ def stage(root: Path = ROOT, dest: Path | None = None) -> dict:
                         z.write(p, Path(folder.name) / p.relative_to(dl))
         for nbp in notebooks:
             doc = f"exercises/{folder.name}/{nbp.stem}"
-            nb = nbformat.read(nbp, as_version=4)
+            nb = nbformat.read(dest / "exercises" / folder.name / nbp.name, as_version=4)
             titles[doc] = title_of(nb, nbp.stem)
             rel_dl = f"../../_dl/{folder.name}/{nbp.name}"
-            note = (f":::{{admonition}} Download\n:class: tip\n"
-                    f"{{download}}`Download {nbp.name} <{rel_dl}>`"
-                    + (f" (or {{download}}`the whole folder {zip_name} <../../_dl/{zip_name}>`)" if zip_name else "")
-                    + ", open it in JupyterLab (`make lab`), fill in every `YOUR CODE HERE`, "
-                      "run all cells and hand in the saved notebook.\n:::")
+            note = (f":::{{admonition}} {_t('Download')}\n:class: tip\n"
+                    + _t("{{download}}`Download {name} <{target}>`").format(name=nbp.name, target=rel_dl)
+                    + (_t(" (or {{download}}`the whole folder {name} <{target}>`)").format(
+                        name=zip_name, target=f"../../_dl/{zip_name}") if zip_name else "")
+                    + _t(", open it in JupyterLab (`make lab`), fill in every `YOUR CODE HERE`, "
+                         "run all cells and hand in the saved notebook.") + "\n:::")
             first = nb.cells[0] if nb.cells else None
             heading = re.match(r"\s*#\s[^\n]*\n?", first.source) if first and first.cell_type == "markdown" else None
             if heading:  # right under the title
@@ -533,14 +692,15 @@ def stage(root: Path = ROOT, dest: Path | None = None) -> dict:
             homework.append((doc, nbp.name, folder.name, zip_name))
     if homework:
         edition = student_edition_zip(root, dest / "_dl")
-        rows = ["# Homework 作業", "",
-                "The homework as you get it: each notebook has questions, cells to fill in "
-                "(`YOUR CODE HERE`) and tests that check your answers when you run them. "
-                "Download the notebook, work in JupyterLab (`make lab`), and hand in the saved file.", ""]
+        rows = [_t("# Homework 作業"), "",
+                _t("The homework as you get it: each notebook has questions, cells to fill in "
+                   "(`YOUR CODE HERE`) and tests that check your answers when you run them. "
+                   "Download the notebook, work in JupyterLab (`make lab`), and hand in the saved file."), ""]
         if edition is not None:
-            rows += [f"Or download the whole course as students get it, {{download}}`{edition.name} "
-                     f"<../_dl/{edition.name}>`: the lecture notebooks, the homework and `nnlab`, with "
-                     "`make lab` (no solutions; see {doc}`/docs/students`).", ""]
+            rows += [_t("Or download the whole course as students get it, {{download}}`{name} "
+                        "<{target}>`: the lecture notebooks, the homework and `nnlab`, in English and "
+                        "Traditional Chinese, with `make lab` (no solutions; see {{doc}}`/docs/students`).").format(
+                         name=edition.name, target=f"../_dl/{edition.name}"), ""]
         for doc, fname, folder, zip_name in homework:
             rows.append(f"- {{doc}}`{titles[doc]} </{doc}>`: {{download}}`{fname} <../_dl/{folder}/{fname}>`"
                         + (f", {{download}}`{zip_name} <../_dl/{zip_name}>`" if zip_name else ""))
@@ -554,10 +714,10 @@ def stage(root: Path = ROOT, dest: Path | None = None) -> dict:
 
     parts = []
     if nbs:
-        parts.append({"caption": "Lectures 課程", "numbered": False,
+        parts.append({"caption": _t("Lectures 課程"), "numbered": False,
                       "chapters": [{"file": d} for d in nbs]})
     if homework:
-        parts.append({"caption": "Homework 作業",
+        parts.append({"caption": _t("Homework 作業"),
                       "chapters": [{"file": "exercises/index", "sections": [{"file": h[0]} for h in homework]}]})
     course = []
     for stem, children in DOCS[1:]:
@@ -572,21 +732,23 @@ def stage(root: Path = ROOT, dest: Path | None = None) -> dict:
                                 encoding="utf-8")
             course.append(e)
     course.append({"file": "glossary"})
-    parts.append({"caption": "Course 課程資訊", "chapters": course})
+    parts.append({"caption": _t("Course 課程資訊"), "chapters": course})
     toc = {"format": "jb-book", "root": "docs/index", "parts": parts}
     (dest / "_toc.yml").write_text("# generated by book/build.py from the files present\n"
                                    + yaml.safe_dump(toc, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
     # config and static files
     cfg = yaml.safe_load((BOOK / "_config.yml").read_text(encoding="utf-8"))
-    (dest / "_config.yml").write_text(yaml.safe_dump(launch_settings(cfg), sort_keys=False, allow_unicode=True),
+    cfg = language_settings(launch_settings(cfg), terms, dest)
+    (dest / "_config.yml").write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True),
                                       encoding="utf-8")
     shutil.copytree(BOOK / "static", dest / "_static")
     shutil.copytree(BOOK / "_ext", dest / "_ext", ignore=shutil.ignore_patterns("__pycache__"))
     skipped = sorted(docs_present - {d for d, _ in DOCS} - {c for _, cs in DOCS for c in cs})
     if skipped:
         print(f"note: docs pages not on the site (add them to DOCS in book/build.py): {skipped}")
-    return {"lectures": list(nbs), "homework": [h[0] for h in homework], "terms": len(terms), "dest": dest}
+    return {"lectures": list(nbs), "homework": [h[0] for h in homework], "terms": len(terms), "dest": dest,
+            "lang": lang}
 
 
 def student_edition_zip(root: Path, folder: Path) -> Path | None:
@@ -615,18 +777,47 @@ def build(src: Path, out_parent: Path) -> None:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--stage", type=Path, default=ROOT / "build" / "site-src", help="staging folder")
+    ap.add_argument("--stage", type=Path, default=ROOT / "build" / "site-src",
+                    help="staging folder (other languages: the same name with -<lang>)")
     ap.add_argument("--out", type=Path, default=ROOT,
-                    help="the site goes to OUT/_build/html (default: the repository root)")
+                    help="the site goes to OUT/_build/html, Chinese in OUT/_build/html/zh_TW (default: the repository root)")
+    ap.add_argument("--lang", default="all", choices=["all", *LANGUAGES], help="which language(s) to build")
     ap.add_argument("--no-build", action="store_true", help="only stage the sources")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    info = stage(ROOT, args.stage.resolve())
-    print(f"staged {len(info['lectures'])} lectures, {len(info['homework'])} homework notebooks, "
-          f"{info['terms']} glossary terms in {info['dest']}")
-    if not args.no_build:
-        build(info["dest"], args.out.resolve())
-        print(f"site built in {time.perf_counter() - t0:.1f} s: {args.out.resolve() / '_build' / 'html' / 'index.html'}")
+    out = args.out.resolve()
+    html_root = out / "_build" / "html"
+    langs = list(LANGUAGES) if args.lang == "all" else [args.lang]
+    for lang in langs:
+        folder = LANGUAGES[lang][0]
+        staging = args.stage.resolve() if lang == "en" else args.stage.resolve().with_name(f"{args.stage.name}-{lang}")
+        info = stage(ROOT, staging, lang)
+        print(f"[{lang}] staged {len(info['lectures'])} lectures, {len(info['homework'])} homework notebooks, "
+              f"{info['terms']} glossary terms in {info['dest']}")
+        if args.no_build:
+            continue
+        if lang == "en":
+            kept = html_root / "_other_languages"
+            # Sphinx leaves other files in its output folder alone; keep the other languages out of its way
+            for code, (f, _, _) in LANGUAGES.items():
+                if f and (html_root / f).is_dir():
+                    kept.mkdir(parents=True, exist_ok=True)
+                    shutil.rmtree(kept / f, ignore_errors=True)
+                    (html_root / f).rename(kept / f)
+            build(info["dest"], out)
+            for f in kept.iterdir() if kept.is_dir() else []:
+                f.rename(html_root / f.name)
+            shutil.rmtree(kept, ignore_errors=True)
+        else:
+            side = ROOT / "build" / f"site-out-{lang}"
+            build(info["dest"], side)
+            target = html_root / folder
+            shutil.rmtree(target, ignore_errors=True)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copytree(side / "_build" / "html", target)
+        print(f"[{lang}] site built in {time.perf_counter() - t0:.1f} s: "
+              f"{html_root / folder / 'index.html' if folder else html_root / 'index.html'}")
+    set_language("en")
     return 0
 
 

@@ -294,6 +294,8 @@ class Problem:
 
 _MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$|\\\[.*?\\\]|\\\(.*?\\\)", re.S)
 _CODE = re.compile(r"`[^`\n]+`")
+_ROLE_CODE = re.compile(r"\{[\w:-]+\}\}?`[^`\n]*`")
+_ROLE_TARGET = re.compile(r"\{[\w:-]+\}\}?`(?:[^`\n<]*<([^`\n>]*)>|([^`\n]*))`")
 _LINK_TARGET = re.compile(r"\]\(([^)\s]*)\)")
 _TAG = re.compile(r"</?[A-Za-z][^>\n]*>")
 _ROLE = re.compile(r"\{[\w:-]+\}")
@@ -320,7 +322,10 @@ def markup_problems(msgid: str, msgstr: str, site: bool = False) -> list[str]:
                        + (f"; added {list(extra)[:3]}" if extra else ""))
 
     same("math", _MATH)
-    same("inline code", _CODE, _MATH.sub("", a), _MATH.sub("", b))
+    # a role's text may be translated, its target not: {doc}`text <target>` compares the target only
+    ra, rb = _MATH.sub("", a), _MATH.sub("", b)
+    same("role targets", _ROLE_TARGET, ra, rb)
+    same("inline code", _CODE, _ROLE_CODE.sub("", ra), _ROLE_CODE.sub("", rb))
     same("link targets", _LINK_TARGET)
     same("HTML tags", _TAG)
     same("roles/directives", _ROLE)

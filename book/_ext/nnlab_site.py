@@ -6,10 +6,14 @@
   handlers are disconnected and its assets dropped.
 - Any script or stylesheet that would still come from another host is reported as a warning,
   which `-W` turns into a failed build.
+- Language links: the site is built once per language (book/build.py), English at the top and each
+  other language in its own folder (zh_TW/). Every page gets a link to the same page in the other
+  language(s) at the top of its article, and <link rel="alternate" hreflang> tags.
 """
 
 from __future__ import annotations
 
+import html
 import re
 
 from sphinx.util import logging
@@ -44,7 +48,29 @@ def _check_page(app, pagename, templatename, context, doctree):
                                    location=pagename)
 
 
+def _language_links(app, pagename, templatename, context, doctree):
+    current = app.config.nnlab_language
+    languages = app.config.nnlab_languages or []
+    if not languages or current not in [lang[0] for lang in languages]:
+        return
+    here = next(folder for code, folder, _, _ in languages if code == current)
+    up = "../" * (pagename.count("/") + (1 if here else 0))
+    links, tags = [], []
+    for code, folder, html_lang, name in languages:
+        href = up + (folder + "/" if folder else "") + pagename + ".html"
+        tags.append(f'<link rel="alternate" hreflang="{html_lang}" href="{html.escape(href)}" />')
+        if code != current:
+            links.append(f'<a class="nnlab-lang-link" href="{html.escape(href)}" hreflang="{html_lang}" '
+                         f'lang="{html_lang}">{html.escape(name)}</a>')
+    context["metatags"] = context.get("metatags", "") + "\n".join(tags)
+    if "body" in context and links:
+        context["body"] = f'<p class="nnlab-lang-switch">{" · ".join(links)}</p>\n' + context["body"]
+
+
 def setup(app):
+    app.add_config_value("nnlab_language", "en", "html")
+    app.add_config_value("nnlab_languages", [], "html")
+    app.connect("html-page-context", _language_links)
     app.connect("config-inited", _drop_thebe, priority=900)
     app.connect("html-page-context", _check_page, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
