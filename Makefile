@@ -12,13 +12,14 @@ NBVAL_ARGS := --nbval --nbval-current-env --nbval-sanitize-with=tests/nbval_sani
 .DEFAULT_GOAL := help
 
 help:
-	@echo "make lab        set up .venv and open the course in JupyterLab"
+	@echo "make lab        set up .venv and open the course in JupyterLab (繁體中文: make lab COURSE_LANG=zh_TW)"
 	@echo "make test       set up .venv with the test tools and run every check"
 	@echo "make bench      run the benchmarks, writing benchmarks/results.json and README.md"
 	@echo "make exercises  generate the student homework (exercises/) from solutions/"
 	@echo "make grade SUBMISSIONS=dir [OUT=grades]  autograde a folder of submissions (sandboxed)"
 	@echo "make student-edition  write what students get (no solutions): _build/student-edition and its zip"
-	@echo "make site       build the static course site (_build/html)"
+	@echo "make site       build the static course site, English and 繁體中文 (_build/html, _build/html/zh_TW)"
+	@echo "make translations  after changing English text: update locales/zh_TW (changed text is marked fuzzy)"
 	@echo "sudo make hub HUB_DIR=/srv/nnlab ROSTER=roster.csv  serve the course to a class (docs/server.md)"
 	@echo "make clean      remove .venv and build outputs"
 
@@ -47,9 +48,26 @@ $(VENV)/.dev: $(VENV)/.course pyproject.toml
 venv: $(VENV)/.course
 dev: $(VENV)/.dev
 
+# The course's language: en, or zh_TW (繁體中文) when your locale is zh_TW (LANG=zh_TW.UTF-8) or you say
+# `make lab COURSE_LANG=zh_TW`. In Chinese, `make lab` writes the Chinese notebooks and homework into zh_TW/
+# (from locales/zh_TW; a copy you changed is kept) and opens JupyterLab with its menus in Traditional Chinese.
+COURSE_LANG ?= $(if $(filter zh_TW% zh_Hant%,$(LANG)),zh_TW,en)
+LAB_SETTINGS_zh_TW := $(VENV)/share/nnlab/lab-user-settings-zh_TW
+
 lab: $(VENV)/.course
+	@case "$(COURSE_LANG)" in en|zh_TW) ;; *) echo "make lab: COURSE_LANG must be en (English) or zh_TW (繁體中文), got '$(COURSE_LANG)'"; exit 2;; esac
+ifeq ($(COURSE_LANG),zh_TW)
+	$(BIN)/python -m tools.i18n build --dest zh_TW
+	@mkdir -p "$(LAB_SETTINGS_zh_TW)/@jupyterlab/translation-extension"
+	@test -f "$(LAB_SETTINGS_zh_TW)/@jupyterlab/translation-extension/plugin.jupyterlab-settings" || \
+	  echo '{"locale": "zh_TW"}' > "$(LAB_SETTINGS_zh_TW)/@jupyterlab/translation-extension/plugin.jupyterlab-settings"
+	@# The Chinese course (zh_TW/notebooks, zh_TW/exercises) and the English one are both reachable.
+	JUPYTERLAB_SETTINGS_DIR="$(abspath $(LAB_SETTINGS_zh_TW))" $(BIN)/jupyter lab $(ROOT_FLAG) \
+	  --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/zh_TW/notebooks
+else
 	@# The whole course (notebooks/ and the homework in exercises/) is reachable; the file browser opens on notebooks/.
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks
+endif
 
 # pytest exits 5 when it collects no test: that is a failure here, with a clear message.
 test: $(VENV)/.dev
@@ -66,6 +84,7 @@ bench: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) _build build *.egg-info
+	@# zh_TW/ (the generated Chinese notebooks) is kept: it may hold your work
 
 # Homework, site and other targets live in mk/*.mk.
 -include mk/*.mk
