@@ -178,6 +178,20 @@ def make_submissions(base: Path, out: Path, port: int) -> dict:
     put("correct", "hw2", sol["hw2"], score=14, status="ok")
     put("blank", "hw1", ex["hw1"], score=0, status="ok")
 
+    # -- the Chinese student edition (zh_TW/exercises, from locales/zh_TW): graded the same way
+    from tools import i18n
+
+    zh = {a: i18n.generated(ROOT)[f"exercises/{a}/{a}.ipynb"][0] for a in ASSIGNMENTS}
+    for a in ASSIGNMENTS:
+        assert zh[a]["cells"] != ex[a]["cells"], "the Chinese homework should differ in its markdown"
+        nb = copy.deepcopy(zh[a])
+        for c in nb["cells"]:
+            meta = c.get("metadata", {}).get("nbgrader", {})
+            if meta.get("solution") and c["cell_type"] == "code":
+                c["source"] = _solution_source(a, meta["grade_id"])
+        put("chinese", a, nb, score={"hw1": 15, "hw2": 14}[a], status="ok")
+    put("chineseblank", "hw1", zh["hw1"], score=0, status="ok")
+
     nb = copy.deepcopy(ex["hw1"])  # partial: question 1 right (4 points), dense_backward with dW / N
     for g in ("sigmoid_prime", "relu_prime"):
         _set_source(nb, g, _solution_source("hw1", g))
@@ -357,7 +371,7 @@ def test_grades_csv_has_one_row_per_student_and_assignment(graded):
 
 
 @pytest.mark.parametrize("case", [
-    "correct/hw1", "correct/hw2", "blank/hw1", "partial/hw1", "loop/hw1", "exit/hw1", "deleted/hw1",
+    "correct/hw1", "correct/hw2", "blank/hw1", "chinese/hw1", "chinese/hw2", "chineseblank/hw1", "partial/hw1", "loop/hw1", "exit/hw1", "deleted/hw1",
     "edited/hw1", "stripped/hw1", "duplicated/hw1", "malformed/hw1", "empty/hw1",
     "stderr/hw1", "callsexit/hw1", "ownkbint/hw1", "bom/hw1", "r space/hw1", "r_space/hw1", "linked/hw1",
     "overwrite/hw1", "detached/hw1", "writer/hw1", "patcher/hw1", "transformer/hw1", "imports/hw1",

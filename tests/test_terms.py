@@ -171,7 +171,8 @@ def _course_text_files() -> list[Path]:
     found = [ROOT / "README.md"]
     for folder, patterns in [("notebooks", ["*.ipynb"]), ("solutions", ["**/*.ipynb", "**/*.md"]),
                              ("exercises", ["**/*.ipynb", "**/*.md"]), ("docs", ["**/*.md"]),
-                             ("book", ["*.py", "*.yml", "static/*"]), ("nnlab", ["*.py"])]:
+                             ("book", ["*.py", "*.yml", "static/*"]), ("nnlab", ["*.py"]),
+                             ("locales", ["**/*.po"]), ("tools/edition_template", ["*.md"])]:
         for pattern in patterns:
             found += [p for p in (ROOT / folder).glob(pattern) if p.is_file() and ".ipynb_checkpoints" not in p.parts]
     return sorted(set(found) - {TERMS_MD})
