@@ -615,7 +615,7 @@ def stage(root: Path = ROOT, dest: Path | None = None, lang: str = "en") -> dict
     if "index" not in docs_present:
         raise SystemExit("docs/index.md (the site's home page) is missing")
     for p in (root / "docs").iterdir():
-        if p.is_file() and p.suffix == ".md" and _LANG != "en":
+        if p.is_file() and p.suffix == ".md" and _LANG != "en" and p.stem in _i18n().SITE_DOCS:
             text = _translated_page(p.read_text(encoding="utf-8"), f"docs/{p.stem}", root)
             if p.stem == "index":
                 text = _language_note(text)

@@ -352,8 +352,9 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def simplified_chars(text: str) -> list[str]:
-    """Characters of `text` that exist only in simplified Chinese (OpenCC's STCharacters: a simplified
-    character whose traditional forms do not include itself)."""
+    """Characters of `text` that Taiwan does not write: OpenCC lists them as simplified (STCharacters: their
+    traditional forms do not include themselves) and none of those forms is written as the character itself
+    in Taiwan (TWVariants: 峯 -> 峰, 羣 -> 群, so 峰 and 群 pass)."""
     table = _st_table()
     return sorted({ch for ch in text if ch in table})
 
@@ -366,13 +367,20 @@ def _st_table() -> set:
     if _ST is None:
         import opencc  # opencc-python-reimplemented (test extra)
 
-        path = Path(opencc.__file__).parent / "dictionary" / "STCharacters.txt"
-        _ST = set()
-        for line in path.read_text(encoding="utf-8").splitlines():
-            parts = line.split()
-            if len(parts) >= 2 and len(parts[0]) == 1 and parts[0] not in parts[1:]:
-                _ST.add(parts[0])
-        # characters OpenCC lists as simplified that Taiwan also writes in these senses
+        folder = Path(opencc.__file__).parent / "dictionary"
+
+        def read(name):
+            out = {}
+            for line in (folder / name).read_text(encoding="utf-8").splitlines():
+                parts = line.split()
+                if len(parts) >= 2 and len(parts[0]) == 1:
+                    out[parts[0]] = parts[1:]
+            return out
+
+        st, tw = read("STCharacters.txt"), read("TWVariants.txt")
+        _ST = {ch for ch, trad in st.items()
+               if ch not in trad and not any(ch in tw.get(t, []) for t in trad)}
+        # written this way in Taiwan in these senses, though OpenCC maps them (著 as in 顯著, 么 as in 么正)
         _ST -= set("著么")
     return _ST
 

@@ -35,6 +35,8 @@ def files(root: Path = ROOT) -> dict[str, Path | bytes]:
     for p in sorted((root / "exercises").glob("*/*.ipynb")):
         out[f"exercises/{p.parent.name}/{p.name}"] = p
     if (root / "locales").is_dir():
+        if str(ROOT) not in sys.path:  # (book/build.py loads this file by path)
+            sys.path.insert(0, str(ROOT))
         from tools import i18n
 
         for rel, (nb, _missing) in i18n.generated(root).items():
