@@ -604,6 +604,13 @@ def stage(root: Path = ROOT, dest: Path | None = None, lang: str = "en") -> dict
     """Copy the course into dest (in language lang: markdown from locales/<lang>) and write the
     generated pages; return what was staged."""
     set_language(lang, root)
+    try:
+        return _stage(root, dest, lang)
+    finally:
+        set_language("en", root)
+
+
+def _stage(root: Path, dest: Path | None, lang: str) -> dict:
     dest = dest or root / "build" / ("site-src" if lang == "en" else f"site-src-{lang}")
     if dest.exists():
         shutil.rmtree(dest)
@@ -817,7 +824,6 @@ def main(argv=None) -> int:
             shutil.copytree(side / "_build" / "html", target)
         print(f"[{lang}] site built in {time.perf_counter() - t0:.1f} s: "
               f"{html_root / folder / 'index.html' if folder else html_root / 'index.html'}")
-    set_language("en")
     return 0
 
 

@@ -51,24 +51,25 @@ def api(base: str, token: str, path: str, method: str = "GET"):
 
 
 @contextmanager
-def running_jupyterlab(tmp: Path):
-    """(base_url, token) of a JupyterLab serving the repository; killed at the end.
+def running_jupyterlab(tmp: Path, root: Path = ROOT, settings: dict | None = None):
+    """(base_url, token) of a JupyterLab serving root (the repository); killed at the end.
+    settings: more user settings ({file: value}), e.g. the interface language.
 
     Raises LabError if it does not start, or (at the end) if it changed a notebook (restored).
     """
-    for rel, value in SETTINGS.items():
+    for rel, value in {**SETTINGS, **(settings or {})}.items():
         f = tmp / "settings" / rel
         f.parent.mkdir(parents=True, exist_ok=True)
         f.write_text(json.dumps(value))
     port, token = free_port(), secrets.token_hex(16)
     cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-           f"--ServerApp.token={token}", f"--ServerApp.root_dir={ROOT}",
+           f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}",
            f"--LabApp.user_settings_dir={tmp / 'settings'}", f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
            "--LabApp.expose_app_in_browser=True"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
     log = open(tmp / "jupyterlab.log", "w")
-    before = {p: p.read_bytes() for p in NOTEBOOKS}
+    before = {p: p.read_bytes() for p in NOTEBOOKS + sorted(Path(root).glob("**/*.ipynb"))}
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -141,18 +142,20 @@ ERRORS = """() => [...document.querySelectorAll(
     .map(t => t.slice(0, 1500))"""
 
 
-def open_and_run_all(page, notebook: Path, timeout_s: float) -> list[str]:
-    """Open notebook, Run All Cells, wait until all cells ran; returns the error outputs (empty if none).
+def open_and_run_all(page, notebook: Path, timeout_s: float, root: Path = ROOT,
+                     menu: tuple[str, str] = ("Run", "Run All Cells")) -> list[str]:
+    """Open notebook (under root), Run All Cells from the menu (its labels in the interface's language),
+    wait until all cells ran; returns the error outputs (empty if none).
 
     Raises LabError if the cells do not finish within timeout_s.
     """
-    rel = notebook.relative_to(ROOT).as_posix()
+    rel = notebook.relative_to(root).as_posix()
     if page.evaluate(OPEN, rel) != rel:
         raise LabError(f"JupyterLab did not open {rel}")
     page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
     page.wait_for_function(KERNEL_READY, timeout=90_000)
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{re.escape(menu[0])}$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(menu[1])}$")).click()
     deadline = time.monotonic() + timeout_s
     while True:
         state = page.evaluate(CELLS_DONE)

@@ -5,7 +5,9 @@ localhost, blocks every other host, loads every page and checks: no failed or bl
 no console error, math rendered by the local MathJax and no raw TeX ($, \\odot, \\frac) left in
 the text, every image loaded, no broken internal link, a kernel-free slider that changes its
 figure and a note saying what it sweeps, launch buttons only for a real repository, and at phone
-width (390 px) tables whose words stay whole. Screenshots go to build/screenshots/.
+width (390 px) tables whose words stay whole. All of it on both languages: the English site and the
+繁體中文 one in zh_TW/ (same pages, each linked to the other, <html lang> set, search working in
+each). Screenshots go to build/screenshots/.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from browserlib import ROOT, block_other_hosts, launch, require_browser, screens
 pytestmark = pytest.mark.browser
 
 SITE = ROOT / "_build" / "html"
-SOURCES = ["docs", "notebooks", "exercises", "book"]
+SOURCES = ["docs", "notebooks", "exercises", "book", "locales"]
+OTHER = "zh_TW/"  # the Chinese site's folder
 SCREENSHOT_PAGES = {"site_home": "docs/index.html", "site_lecture": None, "site_glossary": "glossary.html"}
 PHONE = {"width": 390, "height": 844}  # a phone held upright (CSS pixels)
 PHONE_SCREENSHOTS = {"site_phone_glossary": "glossary.html", "site_phone_01": "notebooks/01_neuron.html",
@@ -85,13 +88,14 @@ def pages(site: Path) -> list[str]:
 
 
 def lecture_pages(site: Path) -> list[str]:
-    return [p for p in pages(site) if p.startswith("notebooks/")]
+    """The lecture pages of both languages."""
+    return [p for p in pages(site) if p.startswith(("notebooks/", OTHER + "notebooks/"))]
 
 
 def goto(page, url: str) -> None:
     """Open url and wait for its load event (following Jupyter Book's redirect at the root)."""
     page.goto(url, wait_until="load")
-    if urlsplit(url).path == "/index.html":  # <meta http-equiv="Refresh" content="0; url=docs/index.html">
+    if urlsplit(url).path in ("/index.html", f"/{OTHER}index.html"):  # <meta http-equiv="Refresh" content="0; url=docs/index.html">
         page.wait_for_url(re.compile(r".*/docs/index\.html$"), timeout=10_000)
         page.wait_for_load_state("load")
 
@@ -210,7 +214,10 @@ def visits(site, server, browser) -> dict:
             page = v.page
             rec = {"math": page.evaluate(_MATH), "bad_images": page.evaluate(_BAD_IMAGES),
                    "raw_tex": page.evaluate(_RAW_TEX), "slider_notes": page.evaluate(_SLIDER_NOTES),
-                   "links": page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")}
+                   "links": page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)"),
+                   "lang": page.evaluate("document.documentElement.lang"),
+                   "switch": page.evaluate("() => [...document.querySelectorAll('a.nnlab-lang-link')]"
+                                           ".map(a => [a.href, a.getAttribute('hreflang'), a.innerText])")}
             for name, shot_rel in shots.items():
                 if shot_rel == rel:  # the whole page if it is short enough to read, else its first screen
                     full = page.evaluate("document.documentElement.scrollHeight") <= 3000
@@ -380,7 +387,8 @@ def test_phone_width_tables_keep_words_whole(site, server, browser):
     term) on one line: no cell narrower than its longest word. Screenshots: site_phone_*.png."""
     assert PHONE_SCREENSHOTS["site_phone_glossary"] in pages(site)
     problems, tables = [], 0
-    for rel in ["glossary.html"] + lecture_pages(site):
+    # English pages only: Chinese text has no spaces and may wrap between any two characters.
+    for rel in ["glossary.html"] + [p for p in lecture_pages(site) if not p.startswith(OTHER)]:
         context = browser.new_context(viewport=PHONE, device_scale_factor=1)
         block_other_hosts(context, [])
         try:
@@ -402,3 +410,72 @@ def test_phone_width_tables_keep_words_whole(site, server, browser):
     assert not problems, "words broken across lines at 390 px:\n" + "\n".join(problems[:40])
     for name in PHONE_SCREENSHOTS:
         assert screenshot_path(name).stat().st_size > 10_000, name
+
+
+def test_both_languages_have_the_same_pages_linked_to_each_other(site, visits):
+    """Every English page has its 繁體中文 twin in zh_TW/ and the reverse; each links to the other with
+    hreflang, and <html lang> is en or zh-TW."""
+    english = [p for p in visits if not p.startswith(OTHER) and p != "index.html"]
+    chinese = [p for p in visits if p.startswith(OTHER) and p != OTHER + "index.html"]
+    assert len(chinese) >= 15, f"the Chinese site has only {len(chinese)} pages"
+    assert sorted(OTHER + p for p in english) == sorted(chinese), "the two languages have different pages"
+    problems = []
+    for rel in english + chinese:
+        r = visits[rel]
+        zh = rel.startswith(OTHER)
+        twin = rel[len(OTHER):] if zh else OTHER + rel
+        want_lang = "zh-TW" if zh else "en"
+        if r["lang"] != want_lang:
+            problems.append(f"{rel}: <html lang={r['lang']!r}>, expected {want_lang}")
+        if not [h for h, lang, _ in r["switch"] if h.endswith("/" + twin) and lang == ("en" if zh else "zh-TW")]:
+            problems.append(f"{rel}: no link to {twin} ({r['switch']})")
+    assert not problems, "\n".join(problems)
+
+
+def test_chinese_pages_are_in_chinese(site):
+    """The Chinese lecture and homework pages show Chinese prose (their headings too), with the same code."""
+    for rel in [p for p in pages(site) if p.startswith((OTHER + "notebooks/", OTHER + "exercises/hw"))]:
+        html = (site / rel).read_text(encoding="utf-8")
+        h1 = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
+        assert re.search(r"[\u3400-\u9fff]", h1), f"{rel}: title not in Chinese: {h1[:80]!r}"
+        prose = re.findall(r"<p>(.*?)</p>", html, re.S)
+        chinese = [t for t in prose if re.search(r"[\u3400-\u9fff]", t)]
+        assert len(chinese) >= 0.6 * len(prose), f"{rel}: only {len(chinese)} of {len(prose)} paragraphs in Chinese"
+        en_code = re.findall(r'<div class="highlight-ipython3 notranslate">.*?</pre>', (site / rel[len(OTHER):]).read_text(encoding="utf-8"), re.S)
+        zh_code = re.findall(r'<div class="highlight-ipython3 notranslate">.*?</pre>', html, re.S)
+        assert en_code == zh_code, f"{rel}: the code differs from the English page"
+
+
+@pytest.mark.parametrize("lang,query,expect", [("", "backpropagation", "notebooks/04_backpropagation"),
+                                               (OTHER, "反向傳播", "notebooks/04_backpropagation"),
+                                               (OTHER, "梯度下降", "notebooks/03_gradient_descent")])
+def test_search_finds_pages_in_each_language(server, browser, lang, query, expect):
+    """Sphinx's search on each site (the Chinese index is cut into words by jieba with the course's terms)."""
+    context = browser.new_context()
+    blocked = []
+    block_other_hosts(context, blocked)
+    try:
+        page = context.new_page()
+        page.goto(f"{server}{lang}search.html?q={query}", wait_until="load")
+        page.wait_for_selector("#search-results li", timeout=20_000)
+        hrefs = page.evaluate("() => [...document.querySelectorAll('#search-results li a')].map(a => a.href)")
+        assert any(expect in h and (lang in h) for h in hrefs), (query, hrefs[:10])
+        if lang:
+            assert all(f"/{OTHER}" in h for h in hrefs), "a Chinese search result leads to the English site"
+            page.screenshot(path=str(screenshot_path("site_zh_search")))
+        assert not blocked
+    finally:
+        context.close()
+
+
+def test_chinese_homework_downloads_are_chinese(site):
+    """The Chinese homework pages offer the Chinese notebook (the one tools/i18n.py writes)."""
+    hw_pages = sorted(p for p in pages(site) if p.startswith(OTHER + "exercises/hw"))
+    assert len(hw_pages) == len(list((ROOT / "exercises").glob("*/*.ipynb")))
+    for rel in hw_pages:
+        html = (site / rel).read_text(encoding="utf-8")
+        name = Path(rel).stem + ".ipynb"
+        m = re.search(r'href="([^"]*_downloads/[^"]*/' + re.escape(name) + ')"', html)
+        assert m, f"{rel}: no download link to {name}"
+        text = (site / rel).parent.joinpath(m.group(1)).resolve().read_text(encoding="utf-8")
+        assert '"nnlab_translation"' in text and '"zh_TW"' in text, f"{rel}: the download is not the Chinese notebook"

@@ -262,3 +262,31 @@ def test_lecture_sliders_get_notes():
             assert "every control of the live notebook" in first, first
             if path.stem == "01_neuron":
                 assert "`w` = " in first and "`b` = " in first and "`kind`: sigmoid, threshold" in first, first
+
+
+def test_chinese_stage_is_translated_from_the_catalogues(tmp_path):
+    """`make site` stages the 繁體中文 site from locales/zh_TW: pages, lectures, homework and the site's own
+    words in Chinese, code cells untouched, Sphinx's language zh_TW with the course's terms for search,
+    glossary links on the Chinese first mentions; English again afterwards."""
+    info = site.stage(ROOT, tmp_path / "zh", "zh_TW")
+    dest = info["dest"]
+    cfg = yaml.safe_load((dest / "_config.yml").read_text(encoding="utf-8"))
+    assert cfg["sphinx"]["config"]["language"] == "zh_TW" and cfg["sphinx"]["config"]["nnlab_language"] == "zh_TW"
+    words = Path(cfg["sphinx"]["config"]["html_search_options"]["dict"]).read_text(encoding="utf-8")
+    assert "反向傳播 " in words and "梯度下降 " in words
+    toc = yaml.safe_load((dest / "_toc.yml").read_text(encoding="utf-8"))
+    assert [p["caption"] for p in toc["parts"]] == ["課程單元", "作業", "課程資訊"]
+    assert (dest / "glossary.md").read_text(encoding="utf-8").startswith("# 詞彙表")
+    index = (dest / "docs" / "index.md").read_text(encoding="utf-8")
+    assert "程式碼、程式註解、圖表標籤" in index, "the Chinese home page says what stays English"
+    for p in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        en, zh = nbformat.read(p, as_version=4), nbformat.read(dest / "notebooks" / p.name, as_version=4)
+        assert [c.source for c in en.cells if c.cell_type == "code"] == \
+            [c.source for c in zh.cells if c.cell_type == "code"]
+    linked = sum(c.source.count("](#glossary-") for p in (dest / "notebooks").glob("*.ipynb")
+                 for c in nbformat.read(p, as_version=4).cells if c.cell_type == "markdown")
+    assert linked >= info["terms"], f"only {linked} glossary links for {info['terms']} terms"
+    hw = nbformat.read(dest / "exercises" / "hw1" / "hw1.ipynb", as_version=4)
+    assert "下載" in hw.cells[0].source and "nnlab_translation" in hw.metadata
+    # the English words are back for whatever runs next
+    assert "stored pictures" in site.slider_note([("w", ["1", "2"])], {"w": (1, 2, 1)})
