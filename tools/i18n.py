@@ -260,12 +260,19 @@ def update(root: Path = ROOT, locales: Path | None = None, pot_dir: Path | None 
     locales = locales or root / "locales"
     pot_dir = pot_dir or root / "build" / "gettext"
     write_templates(root, pot_dir)
-    cmd = [sys.executable, "-m", "sphinx_intl", "update", "-p", str(pot_dir), "-d", str(locales), "-l", LANG,
-           "-w", "0"]
+    cmd = [sys.executable, "-m", "sphinx_intl", "update", "-p", str(pot_dir), "-d", str(locales), "-l", LANG]
+    before = {po: po.stat().st_mtime_ns for po in (locales / LANG).rglob("*.po")} if (locales / LANG).is_dir() else {}
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode:
         sys.stderr.write(proc.stdout + proc.stderr)
         raise SystemExit(f"sphinx-intl update failed (exit {proc.returncode}); is sphinx-intl installed (make dev)?")
+    # one layout for every catalogue, whoever wrote it last: no wrapping (a message is a markdown block)
+    import polib
+
+    for po in (locales / LANG).rglob("*.po"):
+        if before.get(po) != po.stat().st_mtime_ns:
+            polib.pofile(str(po), wrapwidth=0).save(str(po))
+            print(f"updated {po.relative_to(root) if po.is_relative_to(root) else po}")
     # catalogues of sources that no longer exist
     domains = set(sources(root))
     for po in sorted((locales / LANG / "LC_MESSAGES").rglob("*.po")):
