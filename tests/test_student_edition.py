@@ -82,6 +82,16 @@ def test_the_edition_holds_what_students_need_and_nothing_else(edition):
                  "notebooks/01_neuron.ipynb"):
         assert need in names, need
     assert len([n for n in names if n.startswith("notebooks/")]) == len(list((ROOT / "notebooks").glob("*.ipynb")))
+    # the same in Traditional Chinese, generated from locales/zh_TW, and `make lab COURSE_LANG=zh_TW` to open it
+    assert sorted(n[len("zh_TW/"):] for n in names if n.startswith("zh_TW/")) == \
+        sorted(n for n in names if n.startswith(("notebooks/", "exercises/")))
+    for p in sorted(tree.glob("zh_TW/*/*.ipynb")) + sorted(tree.glob("zh_TW/*/*/*.ipynb")):
+        en = json.loads((tree / p.relative_to(tree / "zh_TW")).read_text(encoding="utf-8"))
+        zh = json.loads(p.read_text(encoding="utf-8"))
+        assert [c for c in en["cells"] if c["cell_type"] == "code"] == [c for c in zh["cells"] if c["cell_type"] == "code"]
+        assert zh["metadata"]["nnlab_translation"]["language"] == "zh_TW"
+    assert "COURSE_LANG=zh_TW" in (tree / "README.md").read_text(encoding="utf-8")
+    assert "/lab/tree/zh_TW/notebooks" in (tree / "Makefile").read_text(encoding="utf-8")
     for n in names:
         assert not n.startswith(("tools/", "tests/", "book/", "benchmarks/", ".ci/", "docs/", ".git")), n
         assert "solutions" not in Path(n).parts and not Path(n).stem.startswith("solution"), n
