@@ -427,6 +427,8 @@ def test_both_languages_have_the_same_pages_linked_to_each_other(site, visits):
         want_lang = "zh-TW" if zh else "en"
         if r["lang"] != want_lang:
             problems.append(f"{rel}: <html lang={r['lang']!r}>, expected {want_lang}")
+        if Path(rel).name in ("search.html", "genindex.html"):  # Sphinx's generated pages have no article to link from
+            continue
         if not [h for h, lang, _ in r["switch"] if h.endswith("/" + twin) and lang == ("en" if zh else "zh-TW")]:
             problems.append(f"{rel}: no link to {twin} ({r['switch']})")
     assert not problems, "\n".join(problems)
@@ -442,10 +444,10 @@ def test_chinese_pages_are_in_chinese(site):
         # not the students' answer cells): each has Chinese in it
         body = re.sub(r"<table.*?</table>", "", html, flags=re.S)
         prose = [t for t in re.findall(r"<p>(.*?)</p>", body, re.S) if "YOUR ANSWER HERE" not in t
-                 and len(re.findall(r"[A-Za-z]{2,}", re.sub(r'<span class="math[^>]*>.*?</span>|<code.*?</code>|<[^>]+>',
-                                                             " ", t, flags=re.S))) >= 3]
+                 and (re.search(r"[\u3400-\u9fff]", t) or len(re.findall(r"[A-Za-z]{2,}", re.sub(
+                     r'<span class="math[^>]*>.*?</span>|<code.*?</code>|<[^>]+>', " ", t, flags=re.S))) >= 3)]
         english = [t for t in prose if not re.search(r"[\u3400-\u9fff]", t)]
-        assert len(prose) >= 5 and not english, f"{rel}: {len(english)} of {len(prose)} paragraphs not in Chinese: {english[:2]}"
+        assert len(prose) >= 3 and not english, f"{rel}: {len(english)} of {len(prose)} paragraphs not in Chinese: {english[:2]}"
         en_code = re.findall(r'<div class="highlight-ipython3 notranslate">.*?</pre>', (site / rel[len(OTHER):]).read_text(encoding="utf-8"), re.S)
         zh_code = re.findall(r'<div class="highlight-ipython3 notranslate">.*?</pre>', html, re.S)
         assert en_code == zh_code, f"{rel}: the code differs from the English page"
