@@ -102,8 +102,9 @@ def running_jupyterlab(tmp: Path, root: Path = ROOT, settings: dict | None = Non
         raise LabError(f"JupyterLab modified {[p.name for p in changed]} (restored)")
 
 
-def load_lab_page(page, base: str, token: str) -> None:
-    page.goto(f"{base}/lab/workspaces/nnlab-test/tree/notebooks?reset&token={token}", wait_until="domcontentloaded")
+def load_lab_page(page, base: str, token: str, tree: str = "notebooks") -> None:
+    """JupyterLab in a fresh workspace, its file browser on tree (a folder under the served root)."""
+    page.goto(f"{base}/lab/workspaces/nnlab-test/tree/{tree}?reset&token={token}", wait_until="domcontentloaded")
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=90_000)
     page.evaluate("() => window.jupyterapp.restored")
 
@@ -144,7 +145,8 @@ ERRORS = """() => [...document.querySelectorAll(
 
 def open_and_run_all(page, notebook: Path, timeout_s: float, root: Path = ROOT,
                      menu: tuple[str, str] = ("Run", "Run All Cells")) -> list[str]:
-    """Open notebook (under root), Run All Cells from the menu (its labels in the interface's language),
+    """Open notebook (under root), Run All Cells from the menu (its labels, as regular expressions, in the
+    interface's language),
     wait until all cells ran; returns the error outputs (empty if none).
 
     Raises LabError if the cells do not finish within timeout_s.
@@ -154,8 +156,8 @@ def open_and_run_all(page, notebook: Path, timeout_s: float, root: Path = ROOT,
         raise LabError(f"JupyterLab did not open {rel}")
     page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
     page.wait_for_function(KERNEL_READY, timeout=90_000)
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{re.escape(menu[0])}$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(menu[1])}$")).click()
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^(?:{menu[0]})$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^(?:{menu[1]})$")).click()
     deadline = time.monotonic() + timeout_s
     while True:
         state = page.evaluate(CELLS_DONE)
