@@ -204,3 +204,10 @@ def test_build_writes_chinese_notebooks_and_keeps_a_students_changed_copy(tmp_pa
     assert "kept your changed" in out and "01_neuron" in out
     # a copy that is exactly what an earlier build wrote is replaced by the current one
     assert other.read_text(encoding="utf-8") == i18n.dumps(i18n.generated(ROOT)["notebooks/02_activation_functions.ipynb"][0])
+
+
+def test_a_line_break_inside_chinese_text_is_found_and_joined():
+    """A line break between two Chinese characters shows as a space in a browser: check reports it."""
+    text = "這是一段\n中文，\n  接著是 English\n與 $x$。\n- 下一項"
+    assert i18n.join_chinese_lines(text) == "這是一段中文，接著是 English\n與 $x$。\n- 下一項"
+    assert i18n._CJK_BREAK.search(text) and not i18n._CJK_BREAK.search(i18n.join_chinese_lines(text))

@@ -356,6 +356,14 @@ def markup_problems(msgid: str, msgstr: str, site: bool = False) -> list[str]:
 
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# a line break between two Chinese characters (or full-width punctuation): browsers show it as a space
+_CJK_BREAK = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef])\n[ \t]*"
+                        r"(?=[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef])")
+
+
+def join_chinese_lines(text: str) -> str:
+    """Join lines that break between two Chinese characters (a list item's continuation included)."""
+    return _CJK_BREAK.sub("", text)
 
 
 def simplified_chars(text: str) -> list[str]:
@@ -427,6 +435,9 @@ def check(root: Path = ROOT, locales: Path | None = None, quiet: bool = False,
                     problems.append(Problem("markup changed", where, m, p))
                 if not _CJK.search(e.msgstr) and _CJK.sub("", m) == m:
                     problems.append(Problem("no Chinese in the translation", where, m))
+                if _CJK_BREAK.search(e.msgstr):
+                    problems.append(Problem("line break between Chinese characters", where, m,
+                                            "it shows as a space: join the lines"))
                 if chars:
                     bad = simplified_chars(e.msgstr)
                     if bad:
