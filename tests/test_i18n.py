@@ -81,6 +81,7 @@ def test_messages_are_whole_markdown_blocks():
     ("* one\n* two", "* 一與二", "list items"),
     ("| a | b |\n|---|---|\n| 1 | 2 |", "| a | b |\n|---|---|", "table shape"),
     ("Slider {count} pictures", "滑桿 {n} 張圖", "placeholders"),
+    ("accuracy 0.916 (47.4% of them)", "準確率 0.91（其中 47.4%）", "numbers"),
     (":::{admonition} Note\n:class: tip\nText\n:::", "注意：文字", "fence"),
 ])
 def test_markup_check_catches(msgid, msgstr, complaint):

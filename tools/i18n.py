@@ -339,6 +339,11 @@ def markup_problems(msgid: str, msgstr: str, site: bool = False) -> list[str]:
     same("labels", _LABEL)
     if site:
         same("placeholders", _PLACEHOLDER)
+    # every number with a decimal point or a % sign (the ones tests/test_prose_numbers.py checks in English)
+    num = re.compile(r"(?<![\w.])[-−]?\d+(?:,\d{3})*(?:\.\d+)?%|(?<![\w.])[-−]?\d*\.\d+(?![\w.])")
+    lost = set(num.findall(_CODE.sub("", a))) - set(num.findall(_CODE.sub("", b)))
+    if lost:
+        out.append(f"numbers differ; missing {sorted(lost)[:4]}")
     fa = re.findall(r"^\s*(`{3,}|~{3,}|:{3,}|\$\$)(\{[\w-]+\})?", msgid, re.M)
     fb = re.findall(r"^\s*(`{3,}|~{3,}|:{3,}|\$\$)(\{[\w-]+\})?", msgstr, re.M)
     if fa != fb:
