@@ -212,3 +212,13 @@ def test_a_line_break_inside_chinese_text_is_found_and_joined():
     text = "這是一段\n中文，\n  接著是 English\n與 $x$。\n- 下一項"
     assert i18n.join_chinese_lines(text) == "這是一段中文，接著是 English\n與 $x$。\n- 下一項"
     assert i18n._CJK_BREAK.search(text) and not i18n._CJK_BREAK.search(i18n.join_chinese_lines(text))
+
+
+def test_an_unreadable_manifest_keeps_every_existing_copy(tmp_path, capsys):
+    dest = tmp_path / "zh_TW"
+    i18n.build(dest)
+    nb = dest / "notebooks" / "01_neuron.ipynb"
+    nb.write_text(nb.read_text(encoding="utf-8") + " ", encoding="utf-8")   # the student's work
+    (dest / i18n.MANIFEST).write_text("{not json", encoding="utf-8")
+    assert i18n.build(dest) == 0
+    assert nb.read_text(encoding="utf-8").endswith(" ") and "unreadable" in capsys.readouterr().out

@@ -484,7 +484,11 @@ def build(dest: Path, root: Path = ROOT) -> int:
     """Write the Chinese notebooks into dest, never over a copy the student changed."""
     dest.mkdir(parents=True, exist_ok=True)
     manifest_path = dest / MANIFEST
-    manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
+    try:
+        manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
+    except (ValueError, OSError):  # unreadable: every existing copy counts as the student's own (kept)
+        print(f"note: {manifest_path} is unreadable; notebooks already in {dest} are kept as they are")
+        manifest = {}
     written = kept = 0
     missing_total = 0
     for rel, (nb, missing) in generated(root).items():
