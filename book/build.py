@@ -432,7 +432,7 @@ def slider_note(offered: list[tuple[str, list[str]]], controls: dict, fixed: dic
     slider_plot call (see _controls); fixed: {control: value} the player reports, if it does."""
     names = [k for k, _ in offered]
     n = math.prod(max(len(v), 1) for _, v in offered) if offered else 0
-    shown = "; ".join(_offered(k, v, controls.get(k)) for k, v in offered)
+    shown = _t("; ").join(_offered(k, v, controls.get(k)) for k, v in offered)
     rest = [k for k in controls if k not in names] + [k for k in (fixed or {}) if k not in names and k not in controls]
     others = [_where(k, controls[k]) if k in controls and controls[k] is not None
               else f"`{k}` = {fixed[k]}" if fixed and k in fixed else _t("`{name}` at its starting value").format(name=k)
@@ -444,7 +444,7 @@ def slider_note(offered: list[tuple[str, list[str]]], controls: dict, fixed: dic
         text = (_t("{what} ({count} stored pictures, one per combination: {shown}). ") if len(names) > 1 else
                 _t("{what} ({count} stored pictures, {shown}). ")).format(what=what, count=n, shown=shown)
         text += _t("The notebook's other controls stay at their starting values here: {others}. "
-                   "To move those, open the notebook in JupyterLab.").format(others="; ".join(others))
+                   "To move those, open the notebook in JupyterLab.").format(others=_t("; ").join(others))
     elif len(names) > 1:
         text = _t("**This player has every control of the live notebook** ({count} stored pictures, one per "
                   "combination): {shown}.").format(count=n, shown=shown)

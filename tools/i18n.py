@@ -438,7 +438,7 @@ def check(root: Path = ROOT, locales: Path | None = None, quiet: bool = False,
             else:
                 for p in markup_problems(m, e.msgstr, site=domain == "site"):
                     problems.append(Problem("markup changed", where, m, p))
-                if not _CJK.search(e.msgstr) and _CJK.sub("", m) == m:
+                if not _CJK.search(e.msgstr) and _CJK.sub("", m) == m and re.search(r"[A-Za-z]{2,}", m):
                     problems.append(Problem("no Chinese in the translation", where, m))
                 if _CJK_BREAK.search(e.msgstr):
                     problems.append(Problem("line break between Chinese characters", where, m,
