@@ -803,18 +803,8 @@ def main(argv=None) -> int:
               f"{info['terms']} glossary terms in {info['dest']}")
         if args.no_build:
             continue
-        if lang == "en":
-            kept = html_root / "_other_languages"
-            # Sphinx leaves other files in its output folder alone; keep the other languages out of its way
-            for code, (f, _, _) in LANGUAGES.items():
-                if f and (html_root / f).is_dir():
-                    kept.mkdir(parents=True, exist_ok=True)
-                    shutil.rmtree(kept / f, ignore_errors=True)
-                    (html_root / f).rename(kept / f)
+        if lang == "en":  # (a build leaves other files in its output folder, e.g. zh_TW/, alone)
             build(info["dest"], out)
-            for f in kept.iterdir() if kept.is_dir() else []:
-                f.rename(html_root / f.name)
-            shutil.rmtree(kept, ignore_errors=True)
         else:
             side = ROOT / "build" / f"site-out-{lang}"
             build(info["dest"], side)

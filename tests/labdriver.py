@@ -69,7 +69,9 @@ def running_jupyterlab(tmp: Path, root: Path = ROOT, settings: dict | None = Non
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
     log = open(tmp / "jupyterlab.log", "w")
-    before = {p: p.read_bytes() for p in NOTEBOOKS + sorted(Path(root).glob("**/*.ipynb"))}
+    # the notebooks under test: the repository's lectures, or every notebook of another served root
+    watched = NOTEBOOKS if Path(root) == ROOT else sorted(Path(root).rglob("*.ipynb"))
+    before = {p: p.read_bytes() for p in watched}
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:

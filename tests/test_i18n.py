@@ -222,3 +222,10 @@ def test_an_unreadable_manifest_keeps_every_existing_copy(tmp_path, capsys):
     (dest / i18n.MANIFEST).write_text("{not json", encoding="utf-8")
     assert i18n.build(dest) == 0
     assert nb.read_text(encoding="utf-8").endswith(" ") and "unreadable" in capsys.readouterr().out
+
+
+def test_check_names_an_unknown_catalogue():
+    proc = subprocess.run([sys.executable, "-m", "tools.i18n", "check", "notebooks/01"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "no catalogue named notebooks/01" in proc.stderr
+    assert "notebooks/01_neuron" in proc.stderr
